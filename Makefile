@@ -1,0 +1,15 @@
+# The two newcomer commands: `make run` (set up, then the main job on the bundled data) and `make test`.
+.PHONY: setup run test
+
+VENV := .venv/bin
+
+.venv/.installed: pyproject.toml scripts/setup.sh
+	bash scripts/setup.sh
+
+setup: .venv/.installed
+
+run: setup
+	$(VENV)/textmine run
+
+test: setup
+	$(VENV)/python -m pytest

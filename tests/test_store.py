@@ -1,0 +1,56 @@
+"""The store: idempotent per-source replacement, transactional writes, typed reads."""
+
+import pandas as pd
+import pandera.errors
+import pytest
+
+from textmine import schema
+from textmine.store import Store
+
+KAZAKH = "ХҚКОда айғай-шу, кімге бірінші бару керектігін көрсететін көрсеткіштер жоқ"
+
+
+def _comments(source: str, texts: list[str]) -> pd.DataFrame:
+    rows = []
+    for line, text in enumerate(texts, start=1):
+        rows.append({
+            "id": schema.comment_id(source, line, text), "text": text, "raw_text": text, "lang": "kk",
+            "lang_confidence": 0.9, "service_no": 1, "service_name": "Апостиль", "agency": "ӘМ",
+            "region": "Атырау облысы", "rating": 4, "aspect_context": None, "date": None, "channel": None,
+            "source_file": source, "source_line": line, "extra": None,
+        })
+    return pd.DataFrame(rows)
+
+
+def _rejects(source: str) -> pd.DataFrame:
+    return pd.DataFrame([{"source_file": source, "source_line": 3, "reason": "empty comment", "raw": ""}])
+
+
+def test_reingesting_the_same_source_is_idempotent(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        for _ in range(2):
+            store.replace_source("a.csv", _comments("a.csv", [KAZAKH, "Всё хорошо"]), _rejects("a.csv"))
+        store.replace_source("b.csv", _comments("b.csv", ["Бәрі жақсы"]), _rejects("b.csv").iloc[:0])
+        assert store.count("comments") == 3
+        assert store.count("rejects") == 1
+        assert store.read("comments", "source_file = ?", ["a.csv"])["text"].tolist() == [KAZAKH, "Всё хорошо"]
+
+
+def test_a_failed_write_leaves_the_previous_state(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        store.replace_source("a.csv", _comments("a.csv", [KAZAKH]), _rejects("a.csv"))
+        broken = _comments("a.csv", ["x", "y"]).assign(rating=[3, 9])  # 9 is not a 1-5 rating
+        with pytest.raises(pandera.errors.SchemaErrors, match="in_range"):
+            store.replace_source("a.csv", broken, _rejects("a.csv"))
+        assert store.read("comments")["text"].tolist() == [KAZAKH]
+
+
+def test_read_returns_typed_columns_and_reopens_read_only(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.replace_source("a.csv", _comments("a.csv", [KAZAKH]), _rejects("a.csv"))
+    with Store(path, read_only=True) as store:
+        frame = store.read("comments")
+        assert str(frame["service_no"].dtype) == "Int64"
+        assert frame.loc[0, "region"] == "Атырау облысы"
+        assert store.read("services").empty

@@ -1,0 +1,94 @@
+"""Typed tables passed between pipeline stages.
+
+Every comment, whatever its source (a monitoring report, a survey export), is one row of
+``COMMENTS``. Every input row that could not become a comment is one row of ``REJECTS``.
+Services parsed from a report are rows of ``SERVICES``. Stages validate what they emit with
+:func:`validate` so a bad table fails loudly at the stage that made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pandera.pandas as pa
+
+LANGUAGES = ("kk", "ru", "mixed", "en", "uk", "unknown")
+
+COMMENTS = pa.DataFrameSchema(
+    {
+        "id": pa.Column(str, unique=True, description="stable id: hash of source file name, line and raw text"),
+        "text": pa.Column(str, pa.Check.str_length(min_value=1), description="normalised text"),
+        "raw_text": pa.Column(str, description="text exactly as found in the source"),
+        "lang": pa.Column(str, nullable=True, description="kk | ru | mixed | other ISO 639-1 | unknown"),
+        "lang_confidence": pa.Column(float, pa.Check.in_range(0.0, 1.0), nullable=True),
+        "service_no": pa.Column("Int64", nullable=True, description="service number in the report (1..60)"),
+        "service_name": pa.Column(str, nullable=True),
+        "agency": pa.Column(str, nullable=True, description="agency code, e.g. ӘМ, ІІМ"),
+        "region": pa.Column(str, nullable=True, description="canonical region name"),
+        "rating": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True, description="respondent's 1-5 score"),
+        "aspect_context": pa.Column(str, nullable=True, description="report paragraph the quote illustrates"),
+        "date": pa.Column(str, nullable=True, description="ISO date when known"),
+        "channel": pa.Column(str, nullable=True, description="how the service was received, when known"),
+        "source_file": pa.Column(str),
+        "source_line": pa.Column("Int64", nullable=True, description="1-based line (report) or row (table)"),
+        "extra": pa.Column(str, nullable=True, description="JSON object of source columns not mapped above"),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
+REJECTS = pa.DataFrameSchema(
+    {
+        "source_file": pa.Column(str),
+        "source_line": pa.Column("Int64", nullable=True),
+        "reason": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "raw": pa.Column(str, nullable=True, description="the offending content, truncated to 500 chars"),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
+SERVICES = pa.DataFrameSchema(
+    {
+        "service_no": pa.Column("Int64", unique=True),
+        "service_name": pa.Column(str),
+        "agency": pa.Column(str, nullable=True),
+        "provider_level": pa.Column(str, nullable=True, description="ОМО (central) or ЖАО (local)"),
+        "n": pa.Column("Int64", nullable=True, description="respondents in the sample"),
+        **{f"n_{k}": pa.Column("Int64", nullable=True) for k in range(1, 6)},
+        **{f"share_{k}": pa.Column(float, nullable=True, description="percent") for k in range(1, 6)},
+        "avg_score": pa.Column(float, pa.Check.in_range(1.0, 5.0), nullable=True),
+        "satisfaction_pct": pa.Column(float, pa.Check.in_range(0.0, 100.0), nullable=True),
+        "prev_avg_score": pa.Column(float, nullable=True),
+        "prev_satisfaction_pct": pa.Column(float, nullable=True),
+        "rank": pa.Column("Int64", nullable=True, description="place in the report's ranking table"),
+        "ranking_name": pa.Column(str, nullable=True, description="the service's name in the ranking table"),
+        "ranking_avg_score": pa.Column(float, nullable=True),
+        "ranking_satisfaction_pct": pa.Column(float, nullable=True),
+        "reconciled": pa.Column(bool, description="section figures agree with the ranking table"),
+        "reconcile_note": pa.Column(str, nullable=True),
+        "source_line": pa.Column("Int64", nullable=True, description="line of the section heading"),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
+
+def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Return ``frame`` coerced to ``schema``; raise ``pandera.errors.SchemaErrors`` listing every problem."""
+    return schema.validate(frame, lazy=True)
+
+
+def empty(schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """An empty, correctly typed table of ``schema``."""
+    return schema.coerce_dtype(pd.DataFrame({name: pd.Series(dtype=object) for name in schema.columns}))
+
+
+def comment_id(source_file: str, source_line: int | None, raw_text: str) -> str:
+    """Stable id of a comment: the same file name, position and text always give the same id."""
+    key = f"{source_file}\x1f{source_line}\x1f{raw_text}".encode("utf-8")
+    return hashlib.sha1(key).hexdigest()[:16]

@@ -1,0 +1,117 @@
+"""The store: one DuckDB file holding everything the pipeline produces.
+
+Tables (one row per ...):
+- ``comments``  comment (schema ``textmine.schema.COMMENTS``), primary key ``id``;
+- ``rejects``   input row or «...» that did not become a comment, with its reason;
+- ``services``  service of a monitoring report (schema ``SERVICES``).
+
+Writes are per source file and transactional: ingesting a file replaces every row that came from
+that file, so re-ingesting the same file is idempotent and a crash leaves the previous state.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pandera.pandas as pa
+
+from textmine import schema
+
+DEFAULT_PATH = Path("data/textmine.duckdb")
+
+_DUCK_TYPES = {"str": "VARCHAR", "string": "VARCHAR", "Int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN"}
+_KEYS = {"comments": "id", "services": "service_no"}
+TABLES: dict[str, pa.DataFrameSchema] = {
+    "comments": schema.COMMENTS,
+    "rejects": schema.REJECTS,
+    "services": schema.SERVICES,
+}
+
+
+def default_path() -> Path:
+    """Store path: ``$TEXTMINE_STORE`` if set, else ``data/textmine.duckdb``."""
+    return Path(os.environ.get("TEXTMINE_STORE", DEFAULT_PATH))
+
+
+def _create_sql(table: str, table_schema: pa.DataFrameSchema) -> str:
+    columns = []
+    for name, column in table_schema.columns.items():
+        sql_type = _DUCK_TYPES[str(column.dtype).split("[")[0]]
+        key = " PRIMARY KEY" if _KEYS.get(table) == name else ""
+        columns.append(f'"{name}" {sql_type}{key}')
+    return f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(columns)})"
+
+
+class Store:
+    """A DuckDB-backed store; use as a context manager."""
+
+    def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            for table, table_schema in TABLES.items():
+                self.connection.execute(_create_sql(table, table_schema))
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+    def replace_source(self, source_file: str, comments: pd.DataFrame, rejects: pd.DataFrame) -> None:
+        """Atomically replace every comment and reject that came from ``source_file``."""
+        comments = schema.validate(comments, schema.COMMENTS)
+        rejects = schema.validate(rejects, schema.REJECTS)
+        self._transaction(
+            lambda con: (
+                con.execute("DELETE FROM comments WHERE source_file = ?", [source_file]),
+                con.execute("DELETE FROM rejects WHERE source_file = ?", [source_file]),
+                self._insert(con, "comments", comments),
+                self._insert(con, "rejects", rejects),
+            )
+        )
+
+    def replace_services(self, services: pd.DataFrame) -> None:
+        """Atomically replace the services table."""
+        services = schema.validate(services, schema.SERVICES)
+        self._transaction(
+            lambda con: (con.execute("DELETE FROM services"), self._insert(con, "services", services))
+        )
+
+    def read(self, table: str, where: str = "", params: list | None = None) -> pd.DataFrame:
+        """Read a table (optionally filtered by a SQL ``where`` clause with ``?`` parameters)."""
+        if table not in TABLES:
+            raise KeyError(f"unknown table {table!r}; known: {', '.join(TABLES)}")
+        sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "")
+        frame = self.connection.execute(sql, params or []).df()
+        return schema.validate(frame, TABLES[table]) if len(frame) else schema.empty(TABLES[table])
+
+    def count(self, table: str) -> int:
+        """Number of rows in ``table``."""
+        return self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def _insert(self, con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+        if len(frame):
+            con.register("_incoming", frame)
+            con.execute(f"INSERT INTO {table} SELECT * FROM _incoming")
+            con.unregister("_incoming")
+
+    def _transaction(self, work) -> None:
+        con = self.connection
+        con.execute("BEGIN TRANSACTION")
+        try:
+            work(con)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
