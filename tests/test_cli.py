@@ -44,6 +44,9 @@ def test_annotate_keeps_rows_and_order_and_adds_languages(tmp_path):
     tagged = pd.read_excel(out, dtype=str, keep_default_na=False)
     assert tagged["Оценка"].tolist() == ["2", "3", "5", "1"]
     assert tagged["lang"].tolist() == ["kk", "ru", "unknown", "mixed"]
+    assert "queues" in tagged["themes"].iloc[1].split(";")  # "простоял в очереди два часа"
+    assert tagged["themes"].iloc[2] == "" and tagged["polarity"].iloc[2] == ""  # empty comment: nothing assigned
+    assert set(tagged["polarity"].iloc[[0, 1, 3]]) <= {"complaint", "suggestion", "praise", "neutral"}
 
 
 def test_annotate_without_a_text_column_fails_with_a_clear_message(tmp_path):

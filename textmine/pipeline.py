@@ -6,12 +6,18 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from textmine.atomic import write_table
 from textmine.langid import tag_languages
 from textmine.store import Store
+
+if TYPE_CHECKING:
+    from textmine.classify.persist import Heads
+    from textmine.embed import Embedder
 
 BUNDLED_REPORT = Path("data/reports/monitoring_report_2018_kk.txt")
 BUNDLED_DIR = Path("data/comments")
@@ -89,13 +95,99 @@ def ingest_table(store: Store, path: Path, column_map: Mapping[str, str] | None 
     )
 
 
+def comment_vectors(store: Store, embedder: "Embedder", comments: pd.DataFrame | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The store's comments (or ``comments``) and their vectors, embedding only texts not cached yet."""
+    from textmine.embed.cache import embed_with_cache
+
+    comments = store.read("comments") if comments is None else comments
+    return comments, embed_with_cache(store, embedder, comments["text"].tolist())
+
+
+def classify_comments(store: Store, embedder: "Embedder", mode: str = "auto") -> pd.DataFrame:
+    """Assign themes, scores and polarity to every comment in the store; return the theme rows written."""
+    from textmine.classify.annotator import ThemeAnnotator
+
+    comments, vectors = comment_vectors(store, embedder)
+    annotated = ThemeAnnotator(embedder.model_id, mode=mode).annotate(comments["text"].tolist(), vectors)
+    themes = annotated.assign(id=comments["id"].to_numpy())[["id", "themes", "theme_scores", "polarity", "theme_mode"]]
+    store.replace_themes(themes)
+    return themes
+
+
+def train_heads_from_labels(store: Store, embedder: "Embedder", heads_dir: Path | None = None) -> "Heads":
+    """Train the heads on the labelled set plus analysts' feedback in the store, and save them."""
+    from textmine.classify.labels import load_labelled
+    from textmine.classify.persist import DEFAULT_HEADS, save_heads
+    from textmine.classify.taxonomy import load_taxonomy
+    from textmine.classify.train import apply_feedback, train_heads
+    from textmine.embed.cache import embed_with_cache
+
+    taxonomy = load_taxonomy()
+    labelled = apply_feedback(load_labelled(), store.read("comments"), store.read("comment_themes"),
+                              store.read("label_feedback"))
+    vectors = embed_with_cache(store, embedder, labelled["text"].tolist())
+    descriptions = [embed_with_cache(store, embedder, theme.descriptions(), show_progress=False)
+                    for theme in taxonomy.themes]
+    heads = train_heads(labelled, vectors, taxonomy, descriptions, embedder.model_id)
+    save_heads(heads, heads_dir or DEFAULT_HEADS)
+    return heads
+
+
 def export_bundled(store: Store, out_dir: Path = BUNDLED_DIR) -> list[Path]:
-    """Write the store's comments, services and rejects as the bundled CSV dataset."""
+    """Write the store's comments (with their themes), services and rejects as the bundled CSV dataset."""
+    comments = store.read("comments")
+    themes = store.read("comment_themes").drop(columns=["theme_mode"])
+    tables = {
+        "comments": comments.merge(themes, on="id", how="left"),
+        "services": store.read("services"),
+        "rejects": store.read("rejects"),
+    }
+    order = {"comments": ["service_no", "source_line"], "services": ["service_no"],
+             "rejects": ["source_file", "source_line"]}
     written = []
-    for table, order in (("comments", ["service_no", "source_line"]), ("services", ["service_no"]),
-                         ("rejects", ["source_file", "source_line"])):
-        frame = store.read(table).sort_values(order, kind="stable").reset_index(drop=True)
+    for table, frame in tables.items():
         target = Path(out_dir) / f"{table}.csv"
-        write_table(frame, target)
+        write_table(frame.sort_values(order[table], kind="stable").reset_index(drop=True), target)
         written.append(target)
     return written
+
+
+def themed_comments(store: Store) -> pd.DataFrame:
+    """The store's comments joined with their themes, scores and polarity."""
+    from textmine.insights import join_themes
+
+    return join_themes(store.read("comments"), store.read("comment_themes"))
+
+
+def subset(coded: pd.DataFrame, service_no: int | None = None, region: str | None = None,
+           theme: str | None = None) -> pd.DataFrame:
+    """Comments of one service, region and/or theme (all when no filter is given)."""
+    from textmine.insights import filter_comments
+
+    equals = {k: v for k, v in {"service_no": service_no, "region": region}.items() if v is not None}
+    return filter_comments(coded, theme=theme, **equals).reset_index(drop=True)
+
+
+def discover_store_topics(store: Store, embedder: "Embedder", n_clusters: int | None = None, n_groups: int = 5,
+                          service_no: int | None = None, region: str | None = None,
+                          theme: str | None = None) -> pd.DataFrame:
+    """Cluster the (filtered) comments, relate clusters to themes, store and return the cluster table."""
+    import json
+
+    from textmine.classify.labels import split_themes
+    from textmine.topics import TopicClusterer, discover_topics, relate_to_themes
+
+    comments = subset(themed_comments(store), service_no, region, theme)
+    if len(comments) < 10:
+        raise ValueError(f"only {len(comments)} comments match the filter; topics need at least 10")
+    _, vectors = comment_vectors(store, embedder, comments)
+    topics = discover_topics(comments, vectors, TopicClusterer(n_clusters=n_clusters), n_groups=n_groups)
+    related = relate_to_themes(topics.model.labels_, [split_themes(t) for t in comments["themes"]])
+    related = related.rename(columns={"themes": "theme_counts"})
+    clusters = topics.clusters.merge(related, on="cluster", how="left")
+    scope = json.dumps({"service_no": service_no, "region": region, "theme": theme}, ensure_ascii=False)
+    as_json = {c: clusters[c].map(lambda v: json.dumps(v, ensure_ascii=False)) for c in clusters.columns
+               if clusters[c].map(lambda v: isinstance(v, (list, dict))).any()}
+    store.replace_derived("topic_clusters", clusters.assign(**as_json, scope=scope))
+    store.replace_derived("topic_assignments", topics.assignments.assign(scope=scope))
+    return clusters

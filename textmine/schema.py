@@ -77,6 +77,32 @@ SERVICES = pa.DataFrameSchema(
     coerce=True,
 )
 
+COMMENT_THEMES = pa.DataFrameSchema(
+    {
+        "id": pa.Column(str, unique=True, description="comment id"),
+        "themes": pa.Column(str, description="assigned theme ids joined by ';', highest score first"),
+        "theme_scores": pa.Column(str, description="JSON object theme id -> score; 0.5 is the decision threshold"),
+        "polarity": pa.Column(str, description="complaint | praise | suggestion | neutral"),
+        "theme_mode": pa.Column(str, description="trained | zero_shot"),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
+LABEL_FEEDBACK = pa.DataFrameSchema(
+    {
+        "comment_id": pa.Column(str),
+        "theme": pa.Column(str, nullable=True, description="theme accepted or rejected; null for a polarity fix"),
+        "decision": pa.Column(str, pa.Check.isin(["accept", "reject", "polarity"])),
+        "polarity": pa.Column(str, nullable=True, description="the analyst's polarity, for decision 'polarity'"),
+        "at": pa.Column(str, description="ISO timestamp of the decision"),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
 
 def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
     """Return ``frame`` coerced to ``schema``; raise ``pandera.errors.SchemaErrors`` listing every problem."""

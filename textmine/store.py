@@ -3,7 +3,9 @@
 Tables (one row per ...):
 - ``comments``  comment (schema ``textmine.schema.COMMENTS``), primary key ``id``;
 - ``rejects``   input row or «...» that did not become a comment, with its reason;
-- ``services``  service of a monitoring report (schema ``SERVICES``).
+- ``services``  service of a monitoring report (schema ``SERVICES``);
+- ``comment_themes``  comment's themes, scores and polarity (schema ``COMMENT_THEMES``);
+- ``label_feedback``  analyst's accept/reject of a theme on a comment, used by the next training run.
 
 Writes are per source file and transactional: ingesting a file replaces every row that came from
 that file, so re-ingesting the same file is idempotent and a crash leaves the previous state.
@@ -23,11 +25,19 @@ from textmine import schema
 DEFAULT_PATH = Path("data/textmine.duckdb")
 
 _DUCK_TYPES = {"str": "VARCHAR", "string": "VARCHAR", "Int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN"}
-_KEYS = {"comments": "id", "services": "service_no"}
+_KEYS = {"comments": "id", "services": "service_no", "comment_themes": "id"}
 TABLES: dict[str, pa.DataFrameSchema] = {
     "comments": schema.COMMENTS,
     "rejects": schema.REJECTS,
     "services": schema.SERVICES,
+    "comment_themes": schema.COMMENT_THEMES,
+    "label_feedback": schema.LABEL_FEEDBACK,
+}
+
+# Tables recomputed as a whole by a stage, with the columns that stage documents.
+DERIVED = {
+    "topic_clusters": "textmine.topics.discover.Topics.clusters (list/dict cells as JSON)",
+    "topic_assignments": "textmine.topics.discover.Topics.assignments",
 }
 
 
@@ -87,6 +97,43 @@ class Store:
         self._transaction(
             lambda con: (con.execute("DELETE FROM services"), self._insert(con, "services", services))
         )
+
+    def replace_themes(self, themes: pd.DataFrame) -> None:
+        """Atomically replace the theme rows of the comments in ``themes`` (upsert by comment id)."""
+        themes = schema.validate(themes, schema.COMMENT_THEMES)
+
+        def work(con: duckdb.DuckDBPyConnection) -> None:
+            con.register("_ids", themes[["id"]])
+            con.execute("DELETE FROM comment_themes WHERE id IN (SELECT id FROM _ids)")
+            con.unregister("_ids")
+            self._insert(con, "comment_themes", themes)
+
+        self._transaction(work)
+
+    def add_feedback(self, feedback: pd.DataFrame) -> None:
+        """Append analysts' decisions (accept/reject a theme, fix a polarity)."""
+        feedback = schema.validate(feedback, schema.LABEL_FEEDBACK)
+        self._transaction(lambda con: self._insert(con, "label_feedback", feedback))
+
+    def replace_derived(self, table: str, frame: pd.DataFrame) -> None:
+        """Atomically replace a derived table (one of ``DERIVED``: results recomputed as a whole, e.g. topics)."""
+        if table not in DERIVED:
+            raise KeyError(f"unknown derived table {table!r}; known: {', '.join(DERIVED)}")
+
+        def work(con: duckdb.DuckDBPyConnection) -> None:
+            con.register("_incoming", frame)
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _incoming")
+            con.unregister("_incoming")
+
+        self._transaction(work)
+
+    def read_derived(self, table: str) -> pd.DataFrame:
+        """A derived table as written by :meth:`replace_derived` (empty frame if never written)."""
+        if table not in DERIVED:
+            raise KeyError(f"unknown derived table {table!r}; known: {', '.join(DERIVED)}")
+        exists = self.connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]
+        return self.connection.execute(f"SELECT * FROM {table}").df() if exists else pd.DataFrame()
 
     def read(self, table: str, where: str = "", params: list | None = None) -> pd.DataFrame:
         """Read a table (optionally filtered by a SQL ``where`` clause with ``?`` parameters)."""

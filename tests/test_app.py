@@ -1,0 +1,303 @@
+"""The Streamlit app driven through ``streamlit.testing.v1.AppTest`` on a demo store built from the
+bundled seed comments: every page, the sidebar filters, full-text and semantic search, the basket and
+its exports, label review, the crosstab and topic promotion. Expected values come from the store."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+import yaml
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from textmine.app.demo import build_demo_store  # noqa: E402
+from textmine.app.insights_adapter import escape_markdown, export_csv, export_docx, export_markdown  # noqa: E402
+from textmine.app.query import load_corpus, percentages  # noqa: E402
+from textmine.app.taxonomy_edit import promote_theme  # noqa: E402
+from textmine.classify.taxonomy import Names, Theme, default_taxonomy_path, load_taxonomy  # noqa: E402
+from textmine.store import Store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+HOSTILE = "<b>bold</b> **x** [click](javascript:alert(1)) <script>alert(1)</script> кезек"
+
+
+def _build(path: Path) -> Path:
+    """Demo store plus one hostile comment, so escaping is checked on real pages."""
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        build_demo_store(path)
+    finally:
+        os.chdir(cwd)
+    with Store(path) as store:
+        comments = store.read("comments")
+        hostile = comments.iloc[[0]].assign(id="hostile0000000001", text=HOSTILE, raw_text=HOSTILE,
+                                            source_file="hostile.csv", source_line=1)
+        store.replace_source("hostile.csv", hostile, store.read("rejects").iloc[0:0])
+        themes = store.read("comment_themes")
+        row = themes.iloc[[0]].assign(id="hostile0000000001", themes="queues", polarity="complaint")
+        store.replace_themes(row)
+    return path
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp("app") / "demo.duckdb")
+
+
+@pytest.fixture()
+def app(store_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
+    monkeypatch.setenv("TEXTMINE_STORE", str(store_path))
+    monkeypatch.setenv("TEXTMINE_TAXONOMY_DRAFT", str(tmp_path / "taxonomy_draft.yaml"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _sql(path: Path, query: str, params: list | None = None):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(query, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _page(at: AppTest, page: str) -> AppTest:
+    at.sidebar.radio(key="page").set_value(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _frame(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table shown that has ``column``."""
+    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
+
+
+def _texts(at: AppTest) -> list[str]:
+    return [element.value for element in at.text]
+
+
+def test_overview_counts_follow_the_store_and_the_region_filter(app: AppTest, store_path: Path) -> None:
+    (total,) = _sql(store_path, "SELECT count(*) FROM comments")[0]
+    assert _metric(app, "Пікірлер").replace(" ", "") == str(total)
+    region, in_region = _sql(store_path, "SELECT region, count(*) n FROM comments WHERE region IS NOT NULL "
+                                         "GROUP BY region ORDER BY n DESC LIMIT 1")[0]
+    app.sidebar.multiselect(key="f_region").set_value([region]).run()
+    assert _metric(app, "Пікірлер") == str(in_region)
+    assert f"{in_region} / {total}" in app.sidebar.caption[0].value
+    app.sidebar.button(key="f_reset").click().run()
+    assert _metric(app, "Пікірлер").replace(" ", "") == str(total)
+
+
+def test_interface_language_switch(app: AppTest) -> None:
+    assert app.header[0].value == "Шолу"
+    app.sidebar.radio(key="ui_lang").set_value("ru").run()
+    assert app.header[0].value == "Обзор"
+    assert app.title[0].value == "Отзывы о госуслугах"
+    assert "Услуга" in [widget.label for widget in app.sidebar.multiselect]
+
+
+def test_themes_page_shows_the_theme_and_its_quotes(app: AppTest, store_path: Path) -> None:
+    _page(app, "themes").selectbox(key="th_theme").set_value("queues").run()
+    (size,) = _sql(store_path, "SELECT count(*) FROM comment_themes WHERE list_contains(string_split(themes, ';'), 'queues')")[0]
+    assert _metric(app, "Көлемі") == str(size)
+    assert load_taxonomy().theme("queues").definition_kk.strip() in _texts(app)
+    all_quotes = _frame(app, "Балл")
+    assert len(all_quotes) == size
+    assert all("Кезектер" in chips for chips in all_quotes["Тақырыптар"])
+
+
+def test_services_page_card_matches_the_services_table(app: AppTest, store_path: Path) -> None:
+    number, avg, n = _sql(store_path, "SELECT service_no, avg_score, n FROM services ORDER BY service_no LIMIT 1")[0]
+    _page(app, "services").selectbox(key="sv_service").set_value(number).run()
+    assert _metric(app, "Орташа балл") == f"{avg:.2f}"
+    assert _metric(app, "Респонденттер (N)") == str(n)
+
+
+def test_quotes_full_text_search_and_basket(app: AppTest, store_path: Path) -> None:
+    _page(app, "quotes").text_input(key="q_text").input("кезек").run()
+    (expected,) = _sql(store_path, "SELECT count(*) FROM comments WHERE contains(lower(text), 'кезек')")[0]
+    assert f"{expected} / " in app.caption[0].value
+    shown = _texts(app)
+    assert shown and all("кезек" in text.lower() for text in shown)
+    first = next(b for b in app.button if b.label == "Себетке")
+    first.click().run()
+    assert app.expander[0].label == "Себетте 1 дәйексөз"
+    basket = _frame(app, "Мәтін")
+    assert basket["Мәтін"].tolist() == [shown[0]]
+    app.button(key="q_clear").click().run()
+    assert app.expander[0].label == "Себетте 0 дәйексөз"
+
+
+def test_comment_text_is_never_rendered_as_markup(app: AppTest) -> None:
+    _page(app, "quotes").text_input(key="q_text").input("javascript").run()
+    assert _texts(app) == [HOSTILE]
+    markup = [e.value for e in app.markdown] + [e.value for e in app.caption]
+    assert not any("<b>" in value or "<script>" in value for value in markup)
+
+
+def test_exports_carry_the_quotes(store_path: Path) -> None:
+    corpus = load_corpus(store_path)
+    quotes = corpus.comments[corpus.comments["id"] == "hostile0000000001"]
+    markdown = export_markdown(quotes, "Basket")
+    assert escape_markdown(HOSTILE) in markdown and "<script>" not in markdown
+    from docx import Document
+
+    paragraphs = [p.text for p in Document(io.BytesIO(export_docx(quotes, "Basket"))).paragraphs]
+    assert f"«{HOSTILE}»" in paragraphs
+    table = pd.read_csv(io.BytesIO(export_csv(quotes)), encoding="utf-8-sig")
+    assert table["text"].tolist() == [HOSTILE]
+
+
+def test_label_review_writes_feedback(store_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    own = Path(shutil.copy(store_path, tmp_path / "review.duckdb"))
+    monkeypatch.setenv("TEXTMINE_STORE", str(own))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    _page(at, "review")
+    shown = _texts(at)[0]
+    (comment_id, themes, polarity), *_ = _sql(own, "SELECT c.id, t.themes, t.polarity FROM comments c JOIN comment_themes t "
+                                                   "USING (id) WHERE c.text = ?", [shown])
+    before = [t for t in themes.split(";") if t]
+    after = [t for t in ("queues", "costs") if t not in before][:1] + before[1:]
+    new_polarity = "praise" if polarity != "praise" else "complaint"
+    at.multiselect(key=f"rv_themes_{comment_id}").set_value(after)
+    at.selectbox(key=f"rv_polarity_{comment_id}").set_value(new_polarity)
+    next(b for b in at.button if b.label == "Сақтау").click().run()
+    assert not at.exception, at.exception
+    saved = _sql(own, "SELECT theme, decision, polarity FROM label_feedback WHERE comment_id = ?", [comment_id])
+    assert {(t, d) for t, d, _ in saved if d != "polarity"} == (
+        {(t, "accept") for t in after} | {(t, "reject") for t in before if t not in after})
+    assert [p for _, d, p in saved if d == "polarity"] == [new_polarity]
+    assert len(_frame(at, "decision")) == len(saved)
+
+
+def test_crosstab_counts_percentages_and_cell_quotes(app: AppTest, store_path: Path) -> None:
+    _page(app, "crosstab").selectbox(key="xt_attribute").set_value("region").run()
+    table = app.dataframe(key="xt_table_region_counts").value
+    region = table.columns[0]
+    (expected,) = _sql(store_path, "SELECT count(*) FROM comments c JOIN comment_themes t USING (id) WHERE c.region = ? "
+                                   "AND list_contains(string_split(t.themes, ';'), 'queues')", [region])[0]
+    assert table.loc["Кезектер", region] == expected
+    app.selectbox(key="xt_theme").set_value("queues")
+    app.selectbox(key="xt_value").set_value(region).run()
+    assert len(_frame(app, "Мәтін")) == expected
+    app.radio(key="xt_mode").set_value("row_pct").run()
+    rows = app.dataframe(key="xt_table_region_row_pct").value
+    assert rows.sum(axis=1).round(0).eq(100).all()
+
+
+def test_percentages_are_shares_of_rows_and_of_column_sizes(store_path: Path) -> None:
+    corpus = load_corpus(store_path)
+    mask = corpus.comments["region"].notna().to_numpy()
+    counts = corpus.flags[mask].groupby(corpus.comments.loc[mask, "region"].astype(str).to_numpy()).sum().T
+    column = percentages(counts, corpus, mask, "region", "column")
+    sizes = corpus.comments.loc[mask, "region"].astype(str).value_counts()
+    region = sizes.index[0]
+    assert column.loc["queues", region] == round(100 * counts.loc["queues", region] / sizes[region], 1)
+
+
+def test_promote_appends_a_theme_to_a_copy_and_bumps_the_version(tmp_path: Path) -> None:
+    packaged = default_taxonomy_path().read_text(encoding="utf-8")
+    target = tmp_path / "taxonomy.yaml"
+    theme = Theme(id="parking", name=Names(kk="Көлік тұрағы", ru="Парковка", en="Parking"), definition="Parking near the office.")
+    new = promote_theme(theme, target)
+    assert new.version == load_taxonomy().version + 1
+    assert load_taxonomy(target).theme("parking").name.ru == "Парковка"
+    assert target.read_text(encoding="utf-8").startswith(packaged.split("version:")[0])  # header comments kept
+    with pytest.raises(ValueError, match="already exists"):
+        promote_theme(theme, target)
+    with pytest.raises(ValueError, match="must be"):
+        promote_theme(theme.model_copy(update={"id": "Bad Id"}), target)
+    with pytest.raises(ValueError, match="packaged taxonomy"):
+        promote_theme(theme.model_copy(update={"id": "other"}), default_taxonomy_path())
+    assert default_taxonomy_path().read_text(encoding="utf-8") == packaged
+    assert yaml.safe_load(target.read_text(encoding="utf-8"))["version"] == new.version
+
+
+@pytest.fixture(scope="module")
+def embedded_store(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo store where 20 queue and 20 deadline comments have cached passage vectors
+    (embedded with the app's own cached embedder, so the model loads once)."""
+    from textmine.app.data import embedder as app_embedder
+    from textmine.embed.cache import embed_with_cache
+
+    try:
+        embedder = app_embedder()
+    except FileNotFoundError as error:
+        pytest.skip(f"no embedding model built: {error}")
+    path = Path(shutil.copy(store_path, tmp_path_factory.mktemp("embedded") / "demo.duckdb"))
+    with Store(path) as store:
+        texts = store.read("comments")["text"]
+        queues = texts[texts.str.contains("кезек", case=False)].head(20)
+        deadlines = texts[texts.str.contains("мерзім", case=False) & ~texts.str.contains("кезек", case=False)].head(20)
+        embed_with_cache(store, embedder, [*queues, *deadlines], show_progress=False)
+    return path
+
+
+def _embedded_app(path: Path, monkeypatch: pytest.MonkeyPatch, draft: Path) -> AppTest:
+    monkeypatch.setenv("TEXTMINE_STORE", str(path))
+    monkeypatch.setenv("TEXTMINE_TAXONOMY_DRAFT", str(draft))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    return at
+
+
+def test_semantic_search_in_russian_finds_kazakh_quotes(embedded_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    at = _page(_embedded_app(embedded_store, monkeypatch, tmp_path / "d.yaml"), "quotes")
+
+    def queue_hits(query: str) -> int:
+        at.text_input(key="q_semantic").input(query).run()
+        assert not at.exception, at.exception
+        shown = _texts(at)[:10]
+        assert len(shown) == 10
+        return sum("кезек" in text.lower() for text in shown)
+
+    assert queue_hits("очередь в ЦОНе, талоны") > queue_hits("сроки оказания услуги затянуты")
+    assert any("40 " in caption.value or " 40" in caption.value for caption in at.caption)
+
+
+def test_discovery_clusters_feed_the_quotes_filter_and_promote(embedded_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    draft = tmp_path / "taxonomy_draft.yaml"
+    at = _page(_embedded_app(embedded_store, monkeypatch, draft), "discovery")
+    at.button(key="dc_run").click().run()
+    assert not at.exception, at.exception
+    clusters = _frame(at, "Кілт сөздер")
+    assert 2 <= len(clusters) and clusters["Көлемі"].sum() <= 40
+    first = int(clusters["Кластер"].iloc[0])
+    at.text_input(key=f"dc_id_{first}").input("parking_test")
+    next(b for b in at.button if b.label == "Таксономияға қосу").click().run()
+    assert not at.exception, at.exception
+    assert load_taxonomy(draft).theme("parking_test") and load_taxonomy(draft).version == load_taxonomy().version + 1
+    _page(at, "quotes").multiselect(key="q_cluster").set_value([first]).run()
+    assert len(_texts(at)) == min(int(clusters["Көлемі"].iloc[0]), 20)
+
+
+def test_representative_quotes_use_cached_vectors_when_present(embedded_store: Path) -> None:
+    from textmine.app.data import embedder as app_embedder
+    from textmine.app.insights_adapter import representative_quotes
+    from textmine.app.query import load_vectors
+
+    corpus = load_corpus(embedded_store, load_taxonomy().theme_ids)
+    model = app_embedder()
+    vectors = load_vectors(embedded_store, corpus.comments["text"], model.model_id, model.dim)
+    mask = pd.Series(False, index=corpus.comments.index)
+    mask.iloc[vectors.rows] = True
+    picked = representative_quotes(corpus, mask.to_numpy(), theme="queues", k=3, vectors=vectors)
+    assert len(picked) == 3 and picked["text"].is_unique
+    assert corpus.flags.loc[picked.index, "queues"].all() and set(picked.index) <= set(vectors.rows)

@@ -1,0 +1,114 @@
+"""End to end: `streamlit run app.py` on loopback, driven in headless Debian Chromium through Playwright
+(the system browser; no `playwright install`). Clicks a region filter, opens the Quotes page, downloads
+the CSV export and checks it, saving screenshots (under $TEXTMINE_SCREENSHOTS when set, else tmp)."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from textmine.app.demo import build_demo_store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright-python is not installed (pip install playwright)")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}: {process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer on {url} within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("e2e")
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        store = build_demo_store(folder / "demo.duckdb")
+    finally:
+        os.chdir(cwd)
+    port = _free_port()
+    env = {**os.environ, "TEXTMINE_STORE": str(store), "TEXTMINE_TAXONOMY_DRAFT": str(folder / "draft.yaml")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url, store
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_filter_and_export_in_chromium(server, tmp_path: Path) -> None:
+    url, store = server
+    shots = Path(os.environ.get("TEXTMINE_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(store), read_only=True)
+    region, expected = con.execute("SELECT region, count(*) n FROM comments WHERE region IS NOT NULL "
+                                   "GROUP BY region ORDER BY n DESC LIMIT 1").fetchone()
+    (total,) = con.execute("SELECT count(*) FROM comments").fetchone()
+    con.close()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(url)
+        page.get_by_role("heading", name="Шолу").wait_for(timeout=60_000)
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+        page.screenshot(path=shots / "overview.png", full_page=False)
+
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Өңір").click()
+        page.get_by_role("option", name=region, exact=True).click()
+        page.keyboard.press("Escape")
+        sidebar.get_by_text(f"{expected} / {total}").wait_for(timeout=30_000)
+        page.screenshot(path=shots / "overview_filtered.png")
+
+        sidebar.get_by_text("Дәйексөздер", exact=True).click()
+        page.get_by_role("heading", name="Дәйексөздер").wait_for(timeout=30_000)
+        page.locator('[data-testid="stText"]').first.wait_for(timeout=30_000)
+        export = page.get_by_role("button", name="Сүзілген пікірлерді CSV-ге")
+        export.wait_for(timeout=30_000)
+        page.screenshot(path=shots / "quotes.png")
+        with page.expect_download(timeout=30_000) as download_info:
+            export.click()
+        saved = tmp_path / "comments.csv"
+        download_info.value.save_as(saved)
+        browser.close()
+    exported = pd.read_csv(io.BytesIO(saved.read_bytes()), encoding="utf-8-sig")
+    assert len(exported) == expected
+    assert set(exported["region"]) == {region}
+    assert all((shots / name).stat().st_size > 10_000 for name in ("overview.png", "overview_filtered.png", "quotes.png"))

@@ -1,0 +1,141 @@
+"""Theme classification: taxonomy, labelled set, heads, persistence, active loop.
+
+These tests use the real labelled set and taxonomy with random-free stand-in vectors where the
+embedding model is not the point; quality on real embeddings is measured by ``textmine eval themes``.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from textmine.classify.labels import load_labelled, split_themes
+from textmine.classify.model import TrainedThemeClassifier, best_thresholds, rescale_to_threshold
+from textmine.classify.persist import HeadsMismatch, load_heads, save_heads
+from textmine.classify.taxonomy import REQUIRED_THEMES, load_taxonomy
+from textmine.classify.train import apply_feedback, train_heads
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _hashed_vectors(texts: list[str], dim: int = 32) -> np.ndarray:
+    """Deterministic stand-in embeddings: character-trigram hashing, L2-normalised."""
+    vectors = np.zeros((len(texts), dim), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for k in range(len(text) - 2):
+            vectors[i, sum(map(ord, text[k:k + 3].lower())) % dim] += 1
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy()
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    return load_labelled(ROOT)
+
+
+def test_taxonomy_has_required_themes_with_names_and_examples_in_both_languages(taxonomy):
+    assert set(REQUIRED_THEMES) <= set(taxonomy.theme_ids)
+    for theme in taxonomy.themes:
+        assert theme.name.kk and theme.name.ru and theme.definition
+        assert len(theme.examples.kk) >= 3 and len(theme.examples.ru) >= 3, theme.id
+    assert set(taxonomy.polarity_ids) == {"complaint", "praise", "suggestion", "neutral"}
+
+
+def test_broken_taxonomy_is_refused_with_the_reason(tmp_path, taxonomy):
+    data = taxonomy.model_dump()
+    data["themes"] = [t for t in data["themes"] if t["id"] != "queues"]
+    import yaml
+
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match="required themes missing: queues"):
+        load_taxonomy(path)
+
+
+def test_labelled_set_size_languages_and_theme_ids(labelled, taxonomy):
+    counts = labelled["variant"].value_counts()
+    assert counts["kk"] >= 400 and counts["ru"] >= 100 and counts["mixed"] >= 50
+    used = {theme for themes in labelled["themes"] for theme in themes}
+    assert used <= set(taxonomy.theme_ids)
+    assert set(labelled["polarity"]) <= set(taxonomy.polarity_ids)
+    # every rendering shares its group (and so its labels) with a Kazakh original
+    originals = set(labelled.loc[labelled["variant"] == "kk", "group"])
+    assert set(labelled.loc[labelled["variant"] != "kk", "group"]) <= originals
+
+
+def test_split_themes():
+    assert split_themes("queues; staff_attitude") == ["queues", "staff_attitude"]
+    assert split_themes(float("nan")) == [] and split_themes("") == []
+
+
+def test_thresholds_maximise_f1_and_rescale_maps_threshold_to_half():
+    y = np.array([[1], [1], [0], [0]])
+    p = np.array([[0.9], [0.35], [0.3], [0.1]])
+    threshold = best_thresholds(y, p)[0]
+    assert 0.3 < threshold <= 0.35
+    scaled = rescale_to_threshold(np.array([[0.0, threshold, 1.0]]), np.array([threshold] * 3))
+    assert scaled[0, 0] == 0.0 and scaled[0, 1] == pytest.approx(0.5) and scaled[0, 2] == 1.0
+
+
+def test_trained_heads_learn_queues_from_kazakh_labels(labelled, taxonomy):
+    kk = labelled[labelled["variant"] == "kk"].reset_index(drop=True)
+    vectors = _hashed_vectors(kk["text"].tolist())
+    from textmine.classify.features import feature_frame
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    truth = MultiLabelBinarizer(classes=taxonomy.theme_ids).fit_transform(kk["themes"])
+    model = TrainedThemeClassifier(themes=tuple(taxonomy.theme_ids), dim=vectors.shape[1]).fit(
+        feature_frame(kk["text"].tolist(), vectors), truth)
+    unseen = ["Кезекте үш сағат тұрдым, бір ғана терезе жұмыс істеді", "Мерзімі өте ұзақ, екі ай күттім"]
+    scores = model.predict_scores(feature_frame(unseen, _hashed_vectors(unseen)))
+    queues, deadlines = taxonomy.theme_ids.index("queues"), taxonomy.theme_ids.index("deadlines")
+    assert scores[0, queues] >= 0.5 and scores[0, queues] > scores[1, queues]
+    assert scores[1, deadlines] >= 0.5
+
+
+@pytest.fixture(scope="module")
+def small_heads(labelled, taxonomy):
+    sample = labelled.groupby("variant", group_keys=False).head(80).reset_index(drop=True)
+    vectors = _hashed_vectors(sample["text"].tolist())
+    descriptions = [_hashed_vectors(theme.descriptions()) for theme in taxonomy.themes]
+    return train_heads(sample, vectors, taxonomy, descriptions, embedding_model_id="test-model")
+
+
+def test_heads_round_trip_and_refuse_another_embedding_model(tmp_path, small_heads, taxonomy):
+    save_heads(small_heads, tmp_path)
+    loaded = load_heads(tmp_path, "test-model", taxonomy.version)
+    texts = ["Кезек өте ұзақ", "Сотрудники грубят"]
+    from textmine.classify.features import feature_frame
+
+    frame = feature_frame(texts, _hashed_vectors(texts))
+    np.testing.assert_allclose(loaded.themes.predict_scores(frame), small_heads.themes.predict_scores(frame))
+    assert list(loaded.polarity.predict(frame)) == list(small_heads.polarity.predict(frame))
+    with pytest.raises(HeadsMismatch, match="trained on embeddings of 'test-model'"):
+        load_heads(tmp_path, "another-model", taxonomy.version)
+    with pytest.raises(HeadsMismatch, match="taxonomy version"):
+        load_heads(tmp_path, "test-model", taxonomy.version + 1)
+
+
+def test_feedback_accepts_and_rejects_themes_for_the_next_training(labelled):
+    gold_text = labelled.loc[labelled["variant"] == "kk", "text"].iloc[0]
+    gold_themes = labelled.loc[labelled["variant"] == "kk", "themes"].iloc[0]
+    comments = pd.DataFrame({"id": ["a", "b"], "text": [gold_text, "Ешкім телефон көтермейді"]})
+    current = pd.DataFrame({"id": ["b"], "themes": ["staff_attitude"], "polarity": ["complaint"]})
+    feedback = pd.DataFrame({
+        "comment_id": ["a", "b", "b"],
+        "theme": ["queues", "staff_attitude", "information"],
+        "decision": ["accept", "reject", "accept"],
+        "polarity": [None, None, None],
+        "at": ["2026-01-01T10:00", "2026-01-01T10:01", "2026-01-01T10:02"],
+    })
+    updated = apply_feedback(labelled, comments, current, feedback)
+    row_a = updated[updated["text"] == gold_text]
+    assert len(row_a) == 1 and row_a["themes"].iloc[0] == [*gold_themes, "queues"]
+    row_b = updated[updated["text"] == "Ешкім телефон көтермейді"]
+    assert row_b["themes"].iloc[0] == ["information"] and row_b["variant"].iloc[0] == "analyst"
+    assert len(updated) == len(labelled) + 1

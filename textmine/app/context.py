@@ -1,0 +1,113 @@
+"""What every page receives (store, corpus, taxonomy, interface language, current filter mask) and the
+small widgets pages share: quote cards, theme chips, the citation basket, paging.
+
+Comment text is only ever shown with ``st.text`` or inside dataframes; attribution goes through
+``escape_markdown`` before it reaches ``st.caption``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from textmine.app.i18n import t as translate
+from textmine.app.insights_adapter import escape_markdown
+from textmine.app.query import Corpus
+from textmine.classify.taxonomy import Taxonomy
+
+BASKET = "basket"
+
+
+@dataclass
+class Context:
+    """The store being shown and the user's current choices."""
+
+    path: Path
+    version: float
+    corpus: Corpus
+    taxonomy: Taxonomy
+    lang: str
+    mask: np.ndarray
+
+    def t(self, key: str, **values: object) -> str:
+        """An interface label in the chosen language."""
+        return translate(key, self.lang, **values)
+
+    def theme_name(self, theme_id: str) -> str:
+        """A theme's name in the interface language (its id when the taxonomy lacks it)."""
+        try:
+            return getattr(self.taxonomy.theme(theme_id).name, self.lang)
+        except KeyError:
+            return theme_id
+
+    def polarity_name(self, polarity_id: str) -> str:
+        """A polarity's name in the interface language."""
+        for polarity in self.taxonomy.polarities:
+            if polarity.id == polarity_id:
+                return getattr(polarity.name, self.lang)
+        return str(polarity_id)
+
+    def definition(self, theme_id: str) -> str:
+        """A theme's definition in the interface language when the taxonomy has one, else English."""
+        theme = self.taxonomy.theme(theme_id)
+        return {"kk": theme.definition_kk, "ru": theme.definition_ru}.get(self.lang) or theme.definition
+
+    def chips(self, themes: str) -> str:
+        """Theme names of a ``'a;b'`` theme string, joined for a caption."""
+        return " · ".join(self.theme_name(theme) for theme in themes.split(";") if theme)
+
+
+def attribution(row: pd.Series) -> str:
+    """Where a quote comes from: service, region, language, source line."""
+    parts = [row.get("service_name"), row.get("region"), row.get("lang"), f"{row.get('source_file')}:{row.get('source_line')}"]
+    return " · ".join(str(p) for p in parts if p is not None and not pd.isna(p))
+
+
+def basket() -> list[str]:
+    """Comment ids collected in the citation basket (session state)."""
+    return st.session_state.setdefault(BASKET, [])
+
+
+def _add(comment_id: str) -> None:
+    if comment_id not in basket():
+        basket().append(comment_id)
+
+
+def quote_card(ctx: Context, row: pd.Series, key: str, extra: str = "") -> None:
+    """One quote: its text (never parsed as Markdown/HTML), attribution, theme chips, basket button."""
+    with st.container(border=True):
+        st.text(row["text"])
+        polarity = ctx.polarity_name(row["polarity"]) if isinstance(row["polarity"], str) else ""
+        meta = " · ".join(x for x in (attribution(row), polarity, ctx.chips(row["themes"]), extra) if x)
+        st.caption(escape_markdown(meta))
+        inside = row["id"] in basket()
+        st.button(ctx.t("in_basket") if inside else ctx.t("add_to_basket"), key=f"{key}-{row['id']}",
+                  disabled=inside, on_click=_add, args=(row["id"],))
+
+
+def quote_list(ctx: Context, rows: pd.DataFrame, key: str, page_size: int = 20,
+               extra: pd.Series | None = None) -> None:
+    """Quote cards for ``rows``, ``page_size`` at a time with a page selector."""
+    pages = max(1, -(-len(rows) // page_size))
+    page = st.number_input(ctx.t("page_no"), 1, pages, 1, key=f"{key}-page") if pages > 1 else 1
+    start = (int(page) - 1) * page_size
+    for position, (index, row) in enumerate(rows.iloc[start : start + page_size].iterrows()):
+        note = "" if extra is None else str(extra.iloc[start + position])
+        quote_card(ctx, row, key, note)
+
+
+def quotes_table(ctx: Context, rows: pd.DataFrame, key: str, score: pd.Series | None = None) -> None:
+    """Quotes as an interactive table (text is data, never markup)."""
+    view = pd.DataFrame({
+        ctx.t("text"): rows["text"].to_numpy(),
+        ctx.t("service"): rows["service_name"].astype(str).replace("nan", "").to_numpy(),
+        ctx.t("region"): rows["region"].astype(str).replace("nan", "").to_numpy(),
+        ctx.t("themes"): [ctx.chips(x) for x in rows["themes"]],
+    })
+    if score is not None:
+        view[ctx.t("score")] = score.to_numpy()
+    st.dataframe(view, hide_index=True, key=key)

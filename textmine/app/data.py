@@ -1,0 +1,141 @@
+"""Cached access to the store for the pages: the corpus, vectors, embedder, topics, feedback writes.
+
+Heavy objects are ``st.cache_resource`` (shared, never copied; pages treat them as read-only) and keyed
+by the store's path and modification time, so a rebuilt store is reloaded. Connections are opened for
+a read or a write and closed at once, so the pipeline can write the store while the app runs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from textmine.app.query import Corpus, Vectors, has_vectors, load_corpus, load_vectors
+from textmine.classify.taxonomy import Taxonomy, load_taxonomy
+
+MAX_TOPIC_COMMENTS = 5000
+
+
+def store_path() -> Path:
+    """The store the app reads: ``$TEXTMINE_STORE`` or ``data/textmine.duckdb``."""
+    from textmine.store import default_path
+
+    return default_path()
+
+
+def store_version(path: Path) -> float:
+    """Modification time of the store (and its write-ahead log): changes whenever it is written."""
+    wal = path.with_name(path.name + ".wal")
+    return max(p.stat().st_mtime for p in (path, wal) if p.exists())
+
+
+@st.cache_resource(show_spinner=False)
+def taxonomy() -> Taxonomy:
+    """The theme taxonomy (``$TEXTMINE_TAXONOMY`` if set, else the packaged one)."""
+    import os
+
+    return load_taxonomy(Path(os.environ["TEXTMINE_TAXONOMY"]) if os.environ.get("TEXTMINE_TAXONOMY") else None)
+
+
+@st.cache_resource(show_spinner="…", max_entries=2)
+def corpus(path: str, version: float) -> Corpus:
+    """The store's comments, themes and services, loaded once per store version."""
+    return load_corpus(path, taxonomy().theme_ids)
+
+
+@st.cache_resource(show_spinner="…")
+def embedder():
+    """The default embedder (loaded on first semantic search or topic discovery)."""
+    from textmine.embed import default_embedder
+
+    return default_embedder()
+
+
+@st.cache_resource(show_spinner="…", max_entries=2)
+def vectors(path: str, version: float) -> Vectors:
+    """Cached passage vectors of the corpus for the default embedder's model."""
+    model = embedder()
+    return load_vectors(path, corpus(path, version).comments["text"], model.model_id, model.dim)
+
+
+def available_vectors(path: str, version: float) -> Vectors | None:
+    """The corpus vectors when the store caches some and the model is built, else ``None``."""
+    if not has_vectors(path):
+        return None
+    try:
+        found = vectors(path, version)
+    except FileNotFoundError:
+        return None
+    return found if len(found.rows) else None
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def query_vector(query: str) -> np.ndarray:
+    """The unit vector of a search query (e5 ``query:`` side)."""
+    return embedder().embed([query], kind="query", show_progress=False)[0]
+
+
+@st.cache_resource(show_spinner="…", max_entries=16)
+def topics(path: str, version: float, rows: tuple[int, ...], seed: int = 0):
+    """Topic clusters of the corpus rows ``rows`` that have vectors (a seeded sample of at most
+    ``MAX_TOPIC_COMMENTS``) and how they relate to the taxonomy themes; ``None`` when too few."""
+    from textmine.topics import TopicClusterer, discover_topics, relate_to_themes
+
+    data, vecs = corpus(path, version), vectors(path, version)
+    wanted = np.isin(vecs.rows, np.asarray(rows, dtype=int))
+    positions, matrix = vecs.rows[wanted], vecs.matrix[wanted]
+    if len(positions) > MAX_TOPIC_COMMENTS:
+        pick = np.sort(np.random.default_rng(seed).choice(len(positions), MAX_TOPIC_COMMENTS, replace=False))
+        positions, matrix = positions[pick], matrix[pick]
+    clusterer = TopicClusterer(random_state=seed)
+    if len(positions) < 4 * clusterer.min_cluster_size:
+        return None
+    found = discover_topics(data.comments.iloc[positions], matrix, clusterer)
+    theme_lists = [t.split(";") if t else [] for t in data.comments["themes"].iloc[positions]]
+    related = relate_to_themes(found.model.labels_, theme_lists)
+    found.clusters = found.clusters.merge(related, on="cluster", how="left")
+    found.assignments["row"] = positions
+    return found
+
+
+def feedback(path: Path) -> pd.DataFrame:
+    """Analysts' saved label decisions (empty when the store has none yet)."""
+    import duckdb
+
+    from textmine import schema
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
+        if "label_feedback" not in tables:
+            return schema.empty(schema.LABEL_FEEDBACK)
+        return con.execute('SELECT * FROM label_feedback ORDER BY "at" DESC').df()
+    finally:
+        con.close()
+
+
+def decisions(comment_id: str, before: list[str], after: list[str], old_polarity: str | None,
+              new_polarity: str | None) -> pd.DataFrame:
+    """Feedback rows for one reviewed comment: accept kept and added themes, reject removed ones, and a
+    polarity row when the polarity changed."""
+    from textmine import schema
+
+    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    rows = [{"comment_id": comment_id, "theme": theme, "decision": "accept", "polarity": None, "at": at} for theme in after]
+    rows += [{"comment_id": comment_id, "theme": theme, "decision": "reject", "polarity": None, "at": at}
+             for theme in before if theme not in after]
+    if new_polarity and new_polarity != old_polarity:
+        rows.append({"comment_id": comment_id, "theme": None, "decision": "polarity", "polarity": new_polarity, "at": at})
+    return pd.DataFrame(rows, columns=list(schema.LABEL_FEEDBACK.columns))
+
+
+def save_feedback(path: Path, rows: pd.DataFrame) -> None:
+    """Append ``rows`` to the store's ``label_feedback`` (opens the store for writing briefly)."""
+    from textmine.store import Store
+
+    with Store(path) as store:
+        store.add_feedback(rows)

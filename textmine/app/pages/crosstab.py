@@ -1,0 +1,61 @@
+"""Crosstab: themes × an attribute with counts and row/column %; selecting a cell opens its quotes;
+theme co-occurrence."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from textmine.app.context import Context, quotes_table
+from textmine.app.insights_adapter import escape_markdown
+from textmine.app.query import ATTRIBUTES, cell_rows, cooccurrence, crosstab, percentages
+
+MODES = ("counts", "row_pct", "col_pct")
+
+
+def _pick_cell(table_key: str, themes: list[str]) -> None:
+    """Copy a cell selected in the table into the cell pickers."""
+    cells = st.session_state[table_key]["selection"]["cells"]
+    if cells:
+        row, column = cells[0]
+        st.session_state["xt_theme"], st.session_state["xt_value"] = themes[row], column
+
+
+def render(ctx: Context) -> None:
+    """Draw the crosstab page."""
+    if not ctx.corpus.has_themes:
+        st.info(ctx.t("no_themes"))
+        return
+    left, right = st.columns(2)
+    attribute = left.selectbox(ctx.t("attribute"), ATTRIBUTES, key="xt_attribute",
+                               format_func=lambda a: ctx.t({"service_name": "service", "lang": "language"}.get(a, a)))
+    mode = right.radio(ctx.t("show"), MODES, format_func=ctx.t, key="xt_mode", horizontal=True)
+    counts = crosstab(ctx.corpus, ctx.mask, attribute)
+    counts = counts.loc[counts.sum(axis=1) > 0] if len(counts.columns) else counts
+    if counts.empty or not len(counts.columns):
+        st.info(ctx.t("no_values"))
+        return
+    shown = counts if mode == "counts" else percentages(counts, ctx.corpus, ctx.mask, attribute,
+                                                          "row" if mode == "row_pct" else "column")
+    themes = counts.index.tolist()
+    view = shown.rename(index=ctx.theme_name)
+    if mode != "counts":
+        st.caption(ctx.t("pct_note"))
+    table_key = f"xt_table_{attribute}_{mode}"
+    st.dataframe(view, key=table_key, on_select=lambda: _pick_cell(table_key, themes), selection_mode="single-cell")
+    st.subheader(ctx.t("open_cell"))
+    left, right = st.columns(2)
+    values = counts.columns.astype(str).tolist()
+    if st.session_state.get("xt_value") not in values:
+        st.session_state["xt_value"] = values[0]
+    if st.session_state.get("xt_theme") not in themes:
+        st.session_state["xt_theme"] = themes[0]
+    theme = left.selectbox(ctx.t("theme"), themes, format_func=ctx.theme_name, key="xt_theme")
+    value = right.selectbox(ctx.t("attribute"), values, key="xt_value")
+    rows = cell_rows(ctx.corpus, ctx.mask, theme, attribute, value)
+    st.markdown(f"**{escape_markdown(ctx.t('cell_quotes', theme=ctx.theme_name(theme), value=value, n=len(rows)))}**")
+    quotes_table(ctx, rows, key="xt_cell_quotes")
+    st.subheader(ctx.t("cooccurrence"))
+    pairs = cooccurrence(ctx.corpus, ctx.mask).loc[themes, themes]
+    st.dataframe(pd.DataFrame(pairs.to_numpy(), index=[ctx.theme_name(t) for t in themes],
+                              columns=[ctx.theme_name(t) for t in themes]), key="xt_cooc")

@@ -1,0 +1,85 @@
+"""Discovery: topic clusters of the filtered comments, how they relate to the taxonomy, and promotion of
+a new-theme candidate into a working copy of the taxonomy (version bumped)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from textmine.app import data
+from textmine.app.context import Context, quote_list
+from textmine.app.pages.quotes import DISCOVERY_ROWS
+from textmine.app.taxonomy_edit import draft_path, promote_theme
+from textmine.classify.taxonomy import Examples, Names, Theme
+
+
+def _start(rows: tuple[int, ...]) -> None:
+    st.session_state[DISCOVERY_ROWS] = rows
+
+
+def render(ctx: Context) -> None:
+    """Draw the discovery page."""
+    rows = tuple(int(r) for r in np.flatnonzero(ctx.mask))
+    st.button(ctx.t("run_discovery"), key="dc_run", on_click=_start, args=(rows,))
+    chosen = st.session_state.get(DISCOVERY_ROWS)
+    if chosen is None:
+        return
+    try:
+        found = data.topics(str(ctx.path), ctx.version, chosen)
+    except FileNotFoundError as error:
+        st.warning(f"{ctx.t('no_vectors')} ({error})")
+        return
+    if found is None:
+        st.info(ctx.t("too_few") + " " + ctx.t("no_vectors"))
+        return
+    if len(chosen) > data.MAX_TOPIC_COMMENTS:
+        st.caption(ctx.t("discovery_sample", n=data.MAX_TOPIC_COMMENTS))
+    clusters = found.clusters
+    only = st.checkbox(ctx.t("candidates_only"), key="dc_only")
+    shown = clusters[clusters["new_theme_candidate"].fillna(False)] if only else clusters
+    st.dataframe(pd.DataFrame({
+        ctx.t("cluster"): shown["cluster"],
+        "kk": shown["label_kk"].fillna(""), "ru": shown["label_ru"].fillna(""),
+        ctx.t("size"): shown["size"],
+        ctx.t("keywords"): (shown["keywords_kk"] + shown["keywords_ru"]).map(lambda words: ", ".join(words[:8])),
+        ctx.t("dominant_theme"): shown["dominant_theme"].map(lambda t: ctx.theme_name(t) if isinstance(t, str) else ""),
+        ctx.t("candidate"): shown["new_theme_candidate"].fillna(False),
+    }), hide_index=True, key="dc_clusters")
+    if shown.empty:
+        return
+    cluster = st.selectbox(ctx.t("cluster"), shown["cluster"].tolist(), key="dc_cluster",
+                           format_func=lambda c: f"{c}: {clusters.set_index('cluster').loc[c, 'label_kk'] or ''}")
+    info = clusters.set_index("cluster").loc[cluster]
+    by_id = ctx.corpus.comments.set_index("id", drop=False)
+    quotes = by_id.loc[[i for i in info["representative_ids"] if i in by_id.index]]
+    st.subheader(ctx.t("representative_quotes"))
+    quote_list(ctx, quotes.head(5), key="dc_rep")
+    _promote_form(ctx, cluster, info, quotes)
+
+
+def _promote_form(ctx: Context, cluster: int, info: pd.Series, quotes: pd.DataFrame) -> None:
+    st.subheader(ctx.t("promote"))
+    target = draft_path()
+    st.caption(f"{ctx.t('draft_path')}: {target}")
+    keywords = [*info["keywords_kk"][:5], *info["keywords_ru"][:5]]
+    with st.form(key=f"dc_form_{cluster}"):
+        theme_id = st.text_input(ctx.t("theme_id"), f"topic_{cluster}", key=f"dc_id_{cluster}")
+        name_kk = st.text_input(ctx.t("name_kk"), info["label_kk"] or "", key=f"dc_kk_{cluster}")
+        name_ru = st.text_input(ctx.t("name_ru"), info["label_ru"] or "", key=f"dc_ru_{cluster}")
+        name_en = st.text_input(ctx.t("name_en"), f"Topic {cluster}", key=f"dc_en_{cluster}")
+        definition = st.text_area(ctx.t("definition"), "Comments about: " + ", ".join(keywords), key=f"dc_def_{cluster}")
+        submitted = st.form_submit_button(ctx.t("promote"))
+    if not submitted:
+        return
+    texts = quotes["text"].head(5)
+    langs = quotes["lang"].astype(str).head(5)
+    try:
+        theme = Theme(id=theme_id.strip(), name=Names(kk=name_kk or theme_id, ru=name_ru or theme_id, en=name_en or theme_id),
+                      definition=definition.strip() or theme_id,
+                      examples=Examples(kk=texts[langs == "kk"].tolist(), ru=texts[langs == "ru"].tolist()))
+        taxonomy = promote_theme(theme, target)
+    except ValueError as error:
+        st.error(ctx.t("promote_failed", error=error))
+        return
+    st.success(ctx.t("promoted", id=theme.id, path=target, version=taxonomy.version))

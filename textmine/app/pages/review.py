@@ -1,0 +1,75 @@
+"""Label review: walk the least certain comments, accept/reject/add themes and fix polarity; decisions
+go to the store's ``label_feedback`` for the next training run."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from textmine.app import data
+from textmine.app.context import Context, attribution
+from textmine.app.insights_adapter import escape_markdown
+
+POSITION = "review_pos"
+
+
+def queue(ctx: Context) -> pd.DataFrame:
+    """The filtered comments, least certain (a score nearest the 0.5 threshold) first."""
+    rows = ctx.corpus.comments[ctx.mask]
+    return rows.sort_values(["uncertainty", "id"], na_position="last", kind="stable")
+
+
+def _move(step: int, size: int) -> None:
+    st.session_state[POSITION] = min(max(st.session_state.get(POSITION, 0) + step, 0), max(size - 1, 0))
+
+
+def render(ctx: Context) -> None:
+    """Draw the label-review page."""
+    rows = queue(ctx)
+    if rows.empty:
+        st.info(ctx.t("no_comments"))
+        return
+    position = min(st.session_state.get(POSITION, 0), len(rows) - 1)
+    row = rows.iloc[position]
+    st.caption(f"{ctx.t('review_queue')}: {ctx.t('position', i=position + 1, n=len(rows))}")
+    nav = st.columns(2)
+    nav[0].button(ctx.t("previous"), key="rv_prev", on_click=_move, args=(-1, len(rows)), disabled=position == 0)
+    nav[1].button(ctx.t("next"), key="rv_next", on_click=_move, args=(1, len(rows)), disabled=position >= len(rows) - 1)
+    with st.container(border=True):
+        st.text(row["text"])
+        st.caption(escape_markdown(attribution(row)))
+    current = [theme for theme in row["themes"].split(";") if theme]
+    scores = ctx.corpus.scores.loc[row.name].dropna()
+    if len(scores):
+        st.dataframe(pd.DataFrame({
+            ctx.t("theme"): [ctx.theme_name(theme) for theme in scores.index],
+            ctx.t("score"): scores.round(3).to_numpy(),
+            ctx.t("current_themes"): [theme in current for theme in scores.index],
+        }).sort_values(ctx.t("score"), ascending=False), hide_index=True, key="rv_scores")
+    polarities = ctx.taxonomy.polarity_ids
+    old_polarity = row["polarity"] if isinstance(row["polarity"], str) else None
+    with st.form(key=f"rv_form_{row['id']}"):
+        chosen = st.multiselect(ctx.t("correct_themes"), ctx.taxonomy.theme_ids, default=[t for t in current if t in ctx.taxonomy.theme_ids],
+                                format_func=ctx.theme_name, key=f"rv_themes_{row['id']}")
+        polarity = st.selectbox(ctx.t("correct_polarity"), polarities, format_func=ctx.polarity_name,
+                                index=polarities.index(old_polarity) if old_polarity in polarities else 0,
+                                key=f"rv_polarity_{row['id']}")
+        submitted = st.form_submit_button(ctx.t("save"))
+    if submitted:
+        _save(ctx, row["id"], current, chosen, old_polarity, polarity)
+    st.subheader(ctx.t("feedback_so_far"))
+    st.dataframe(data.feedback(ctx.path).head(200), hide_index=True, key="rv_feedback")
+
+
+def _save(ctx: Context, comment_id: str, before: list[str], after: list[str], old: str | None, new: str) -> None:
+    rows = data.decisions(comment_id, before, after, old, new)
+    if before == after and old == new and not after:
+        st.info(ctx.t("nothing_to_save"))
+        return
+    try:
+        data.save_feedback(ctx.path, rows)
+    except duckdb.IOException as error:
+        st.error(ctx.t("store_busy", error=error))
+        return
+    st.success(ctx.t("saved", n=len(rows)))

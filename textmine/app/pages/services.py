@@ -1,0 +1,55 @@
+"""Services (for managers): a service's rating card, its complaint themes with impact, typical complaints."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from textmine.app import data
+from textmine.app.context import Context, quote_list
+from textmine.app.insights_adapter import complaint_themes, representative_quotes
+
+
+def _delta(now: object, before: object) -> str | None:
+    return None if pd.isna(now) or pd.isna(before) else f"{float(now) - float(before):+.2f}"
+
+
+def render(ctx: Context) -> None:
+    """Draw the services page."""
+    services = ctx.corpus.services
+    if services.empty:
+        st.info(ctx.t("no_service_data"))
+        return
+    labels = {int(row.service_no): f"{int(row.service_no)}. {row.service_name}" for row in services.itertuples()}
+    number = st.selectbox(ctx.t("service"), list(labels), format_func=labels.get, key="sv_service")
+    card = services.set_index("service_no").loc[number]
+    cols = st.columns(4)
+    cols[0].metric(ctx.t("respondents"), "—" if pd.isna(card["n"]) else int(card["n"]))
+    cols[1].metric(ctx.t("avg_score"), "—" if pd.isna(card["avg_score"]) else f"{card['avg_score']:.2f}",
+                   _delta(card["avg_score"], card["prev_avg_score"]), help=ctx.t("vs_last_year"))
+    cols[2].metric(ctx.t("satisfaction"), "—" if pd.isna(card["satisfaction_pct"]) else f"{card['satisfaction_pct']:.1f}",
+                   _delta(card["satisfaction_pct"], card["prev_satisfaction_pct"]), help=ctx.t("vs_last_year"))
+    cols[3].metric(ctx.t("rank"), "—" if pd.isna(card["rank"]) else int(card["rank"]))
+    distribution = pd.DataFrame({"score": [1, 2, 3, 4, 5], "count": [card[f"n_{k}"] for k in range(1, 6)]}).dropna()
+    if not distribution.empty:
+        st.subheader(ctx.t("distribution"))
+        st.altair_chart(alt.Chart(distribution).mark_bar().encode(
+            x=alt.X("score:O", title=ctx.t("rating"), axis=alt.Axis(labelAngle=0)), y=alt.Y("count:Q", title=ctx.t("count")),
+            tooltip=["score", "count"]), width="stretch")
+    name = str(card["service_name"])
+    st.subheader(ctx.t("top_complaints"))
+    table = complaint_themes(ctx.corpus, ctx.mask, name)
+    if table.empty:
+        st.info(ctx.t("no_comments"))
+        return
+    st.dataframe(pd.DataFrame({ctx.t("theme"): table["theme"].map(ctx.theme_name),
+                               ctx.t("complaints"): table["complaints"],
+                               f"{ctx.t('impact')}, %": table["impact"]}), hide_index=True, key="sv_complaints")
+    st.subheader(ctx.t("representative_complaints"))
+    in_service = ctx.mask & (ctx.corpus.comments["service_name"] == name).to_numpy(dtype=bool)
+    top = table["theme"].head(3).tolist()
+    vectors = data.available_vectors(str(ctx.path), ctx.version)
+    quotes = pd.concat([representative_quotes(ctx.corpus, in_service, theme=theme, polarity="complaint", k=2, vectors=vectors)
+                        for theme in top])
+    quote_list(ctx, quotes.drop_duplicates("id"), key="sv_rep")

@@ -1,0 +1,173 @@
+"""Theme and polarity classifiers, scikit-learn style (params in ``__init__``, state in ``*_`` attributes).
+
+Both theme classifiers emit a score in [0, 1] per theme on one scale: **a score of 0.5 is the theme's
+calibrated decision threshold**, so ``score >= 0.5`` means "assigned" in either mode and the app can
+sort and threshold without knowing which mode produced it.
+
+- ``TrainedThemeClassifier``: one logistic-regression head per theme over character n-grams plus the
+  sentence embedding; per-theme thresholds chosen by inner cross-validation to maximise F1.
+- ``ZeroShotThemeClassifier``: cosine between the comment and the taxonomy's own definitions and example
+  phrases (no labelled comments needed); raw similarities are mapped to probabilities by one-dimensional
+  logistic calibration and thresholded per theme, both fitted on whatever labelled data is at hand.
+- ``PolarityClassifier``: complaint / praise / suggestion / neutral, a multinomial head on the same features.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, cross_val_predict
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+
+from textmine.classify.features import chars_only, drop_pruned_terms, text_and_meaning
+
+_THRESHOLD_GRID = np.linspace(0.05, 0.95, 91)
+
+
+def best_thresholds(y_true: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """Per column, the probability threshold that maximises F1 (0.5 for a column with no positives)."""
+    thresholds = np.full(y_true.shape[1], 0.5)
+    for j in range(y_true.shape[1]):
+        positives = y_true[:, j].astype(bool)
+        if not positives.any():
+            continue
+        predicted = probabilities[:, j][:, None] >= _THRESHOLD_GRID[None, :]
+        tp = (predicted & positives[:, None]).sum(axis=0)
+        f1 = 2 * tp / (predicted.sum(axis=0) + positives.sum())
+        thresholds[j] = _THRESHOLD_GRID[int(np.argmax(f1))]
+    return thresholds
+
+
+def rescale_to_threshold(probabilities: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Monotone piecewise-linear map sending each column's threshold to 0.5 (and 0 -> 0, 1 -> 1)."""
+    p = np.clip(probabilities, 0.0, 1.0)
+    t = np.clip(thresholds, 1e-6, 1 - 1e-6)
+    return np.where(p < t, 0.5 * p / t, 0.5 + 0.5 * (p - t) / (1 - t))
+
+
+class TrainedThemeClassifier(BaseEstimator, ClassifierMixin):
+    """Multi-label theme heads trained on analyst-labelled comments."""
+
+    def __init__(self, themes: tuple[str, ...] = (), dim: int = 384, embedding_weight: float = 2.0,
+                 C: float = 8.0, inner_folds: int = 3, random_state: int = 0) -> None:
+        self.themes = themes
+        self.dim = dim
+        self.embedding_weight = embedding_weight
+        self.C = C
+        self.inner_folds = inner_folds
+        self.random_state = random_state
+
+    def _pipeline(self) -> Pipeline:
+        head = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000, solver="liblinear", random_state=0)
+        return Pipeline([("features", text_and_meaning(self.dim, self.embedding_weight)),
+                         ("heads", OneVsRestClassifier(head))])
+
+    def fit(self, X: pd.DataFrame, Y: np.ndarray) -> "TrainedThemeClassifier":
+        """Fit the heads on feature frame ``X`` and 0/1 matrix ``Y`` (rows x themes)."""
+        Y = np.asarray(Y, dtype=int)
+        folds = KFold(self.inner_folds, shuffle=True, random_state=self.random_state)
+        inner = cross_val_predict(self._pipeline(), X, Y, cv=folds, method="predict_proba")
+        self.thresholds_ = best_thresholds(Y, inner)
+        self.pipeline_ = self._pipeline().fit(X, Y)
+        drop_pruned_terms(self.pipeline_.named_steps["features"])
+        self.classes_ = np.array(self.themes)
+        return self
+
+    def predict_scores(self, X: pd.DataFrame) -> np.ndarray:
+        """Scores in [0, 1] per theme, 0.5 at each theme's threshold."""
+        return rescale_to_threshold(self.pipeline_.predict_proba(X), self.thresholds_)
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """0/1 matrix of assigned themes."""
+        return (self.predict_scores(X) >= 0.5).astype(int)
+
+
+class ZeroShotThemeClassifier(BaseEstimator, ClassifierMixin):
+    """Themes from the taxonomy alone: similarity of a comment to each theme's descriptions."""
+
+    def __init__(self, top_k: int = 3) -> None:
+        self.top_k = top_k
+
+    def fit_prototypes(self, theme_ids: list[str], description_vectors: list[np.ndarray]) -> "ZeroShotThemeClassifier":
+        """Remember each theme's description vectors (rows: definitions and example phrases)."""
+        self.classes_ = np.array(theme_ids)
+        self.prototypes_ = [np.asarray(v, dtype=np.float32) for v in description_vectors]
+        self.centre_ = np.mean(np.vstack(self.prototypes_), axis=0)
+        self.slopes_ = np.ones(len(theme_ids))
+        self.intercepts_ = np.zeros(len(theme_ids))
+        self.thresholds_ = np.full(len(theme_ids), 0.5)
+        return self
+
+    def similarities(self, vectors: np.ndarray) -> np.ndarray:
+        """Mean of the ``top_k`` cosines to each theme's descriptions, after removing the common direction."""
+        def centred(m: np.ndarray) -> np.ndarray:
+            m = m - self.centre_
+            return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
+
+        comments = centred(np.asarray(vectors, dtype=np.float32))
+        columns = []
+        for prototype in self.prototypes_:
+            cosines = comments @ centred(prototype).T
+            k = min(self.top_k, cosines.shape[1])
+            columns.append(np.sort(cosines, axis=1)[:, -k:].mean(axis=1))
+        return np.column_stack(columns)
+
+    def calibrate(self, vectors: np.ndarray, Y: np.ndarray) -> "ZeroShotThemeClassifier":
+        """Fit per-theme logistic calibration and F1-optimal thresholds on labelled comments."""
+        similarities = self.similarities(vectors)
+        Y = np.asarray(Y, dtype=int)
+        probabilities = np.zeros_like(similarities)
+        for j in range(similarities.shape[1]):
+            if Y[:, j].min() == Y[:, j].max():
+                continue
+            scaler = LogisticRegression(C=100.0).fit(similarities[:, [j]], Y[:, j])
+            self.slopes_[j], self.intercepts_[j] = scaler.coef_[0, 0], scaler.intercept_[0]
+            probabilities[:, j] = scaler.predict_proba(similarities[:, [j]])[:, 1]
+        self.thresholds_ = best_thresholds(Y, probabilities)
+        return self
+
+    def predict_scores(self, vectors: np.ndarray) -> np.ndarray:
+        """Scores in [0, 1] per theme, 0.5 at each theme's threshold."""
+        logits = self.similarities(vectors) * self.slopes_ + self.intercepts_
+        return rescale_to_threshold(1.0 / (1.0 + np.exp(-logits)), self.thresholds_)
+
+    def predict(self, vectors: np.ndarray) -> np.ndarray:
+        """0/1 matrix of assigned themes."""
+        return (self.predict_scores(vectors) >= 0.5).astype(int)
+
+
+class PolarityClassifier(BaseEstimator, ClassifierMixin):
+    """Complaint / praise / suggestion / neutral from text and embedding."""
+
+    def __init__(self, dim: int = 384, embedding_weight: float = 2.0, C: float = 8.0) -> None:
+        self.dim = dim
+        self.embedding_weight = embedding_weight
+        self.C = C
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "PolarityClassifier":
+        """Fit on feature frame ``X`` and polarity ids ``y``."""
+        head = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
+        self.pipeline_ = Pipeline([("features", text_and_meaning(self.dim, self.embedding_weight)), ("head", head)])
+        self.pipeline_.fit(X, np.asarray(y))
+        drop_pruned_terms(self.pipeline_.named_steps["features"])
+        self.classes_ = self.pipeline_.classes_
+        return self
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Class probabilities in ``classes_`` order."""
+        return self.pipeline_.predict_proba(X)
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """The most probable polarity per row."""
+        return self.pipeline_.predict(X)
+
+
+def baseline_theme_classifier() -> Pipeline:
+    """The reference baseline: raw character 2-5-gram TF-IDF + one logistic regression per theme."""
+    return Pipeline([("features", chars_only()),
+                     ("heads", OneVsRestClassifier(LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000,
+                                                                        solver="liblinear")))])
+

@@ -1,0 +1,86 @@
+"""Saving and loading fitted heads without pickle: skops files plus a JSON card of what they were fitted with.
+
+A heads folder holds ``themes.skops``, ``zero_shot.skops``, ``polarity.skops`` and ``card.json``
+(taxonomy version, embedding model id, themes, training-set size, cross-validated scores). Loading
+refuses heads fitted against another embedding model or taxonomy version, and refuses any file whose
+types are not on the allow-list below (skops never executes code from the file).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import skops.io
+
+from textmine.atomic import atomic_path
+from textmine.classify.model import PolarityClassifier, TrainedThemeClassifier, ZeroShotThemeClassifier
+
+DEFAULT_HEADS = Path("models/heads")
+_FILES = {"themes": "themes.skops", "zero_shot": "zero_shot.skops", "polarity": "polarity.skops"}
+_ALLOWED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "textmine.classify.", "builtins.")
+
+
+class HeadsMismatch(RuntimeError):
+    """Heads were fitted with another embedding model or taxonomy than the one in use."""
+
+
+@dataclass
+class HeadsCard:
+    """What a set of heads was fitted with."""
+
+    taxonomy_version: int
+    embedding_model_id: str
+    themes: list[str]
+    polarities: list[str]
+    n_train: int
+    training_data_sha1: str
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Heads:
+    """The fitted classifiers and their card."""
+
+    card: HeadsCard
+    themes: TrainedThemeClassifier
+    zero_shot: ZeroShotThemeClassifier
+    polarity: PolarityClassifier
+
+
+def save_heads(heads: Heads, folder: Path = DEFAULT_HEADS) -> None:
+    """Write every head and the card atomically into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, filename in _FILES.items():
+        with atomic_path(folder / filename) as temporary:
+            skops.io.dump(getattr(heads, name), temporary, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    with atomic_path(folder / "card.json") as temporary:
+        temporary.write_text(json.dumps(asdict(heads.card), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _load_one(path: Path):
+    untrusted = skops.io.get_untrusted_types(file=path)
+    refused = [name for name in untrusted if not name.startswith(_ALLOWED_PREFIXES)]
+    if refused:
+        raise HeadsMismatch(f"{path}: refusing to load types outside the allow-list: {', '.join(refused)}")
+    return skops.io.load(path, trusted=untrusted)
+
+
+def load_heads(folder: Path, embedding_model_id: str, taxonomy_version: int) -> Heads:
+    """Load heads from ``folder``; raise ``HeadsMismatch`` if they were fitted with another model or taxonomy."""
+    card = HeadsCard(**json.loads((folder / "card.json").read_text(encoding="utf-8")))
+    if card.embedding_model_id != embedding_model_id:
+        raise HeadsMismatch(f"{folder}: heads were trained on embeddings of {card.embedding_model_id!r}, "
+                            f"but the embedder in use is {embedding_model_id!r}; retrain with `textmine train`")
+    if card.taxonomy_version != taxonomy_version:
+        raise HeadsMismatch(f"{folder}: heads were trained with taxonomy version {card.taxonomy_version}, "
+                            f"the taxonomy in use is version {taxonomy_version}; retrain with `textmine train`")
+    loaded = {name: _load_one(folder / filename) for name, filename in _FILES.items()}
+    return Heads(card=card, **loaded)
+
+
+def heads_exist(folder: Path = DEFAULT_HEADS) -> bool:
+    """Whether ``folder`` holds a complete set of heads."""
+    return (folder / "card.json").exists() and all((folder / f).exists() for f in _FILES.values())

@@ -1,0 +1,105 @@
+"""The theme taxonomy: a versioned YAML file analysts edit, validated on load."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, field_validator
+
+REQUIRED_THEMES = ("deadlines", "staff_competence", "portal_failures", "queues", "costs")
+
+
+class Names(BaseModel):
+    """A label in the interface languages."""
+
+    kk: str
+    ru: str
+    en: str
+
+
+class Examples(BaseModel):
+    """Example phrases per language."""
+
+    kk: list[str] = Field(default_factory=list)
+    ru: list[str] = Field(default_factory=list)
+
+
+class Theme(BaseModel):
+    """One theme: what analysts call it, what it covers, and phrases that say it."""
+
+    id: str
+    name: Names
+    definition: str
+    definition_kk: str | None = None
+    definition_ru: str | None = None
+    examples: Examples = Field(default_factory=Examples)
+
+    def descriptions(self) -> list[str]:
+        """Every text that describes the theme: definitions and example phrases in all languages."""
+        texts = [self.definition, self.definition_kk, self.definition_ru, *self.examples.kk, *self.examples.ru]
+        return [text.strip() for text in texts if text and text.strip()]
+
+
+class Polarity(BaseModel):
+    """One polarity class (complaint, praise, suggestion, neutral)."""
+
+    id: str
+    name: Names
+    definition: str
+
+
+class Taxonomy(BaseModel):
+    """The whole taxonomy file."""
+
+    version: int
+    polarities: list[Polarity]
+    themes: list[Theme]
+
+    @field_validator("themes")
+    @classmethod
+    def _ids_unique_and_required_present(cls, themes: list[Theme]) -> list[Theme]:
+        ids = [theme.id for theme in themes]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"theme ids must be unique; repeated: {', '.join(duplicates)}")
+        missing = [theme for theme in REQUIRED_THEMES if theme not in ids]
+        if missing:
+            raise ValueError(f"required themes missing: {', '.join(missing)}")
+        return themes
+
+    @property
+    def theme_ids(self) -> list[str]:
+        """Theme ids in file order."""
+        return [theme.id for theme in self.themes]
+
+    @property
+    def polarity_ids(self) -> list[str]:
+        """Polarity ids in file order."""
+        return [polarity.id for polarity in self.polarities]
+
+    def theme(self, theme_id: str) -> Theme:
+        """The theme with ``theme_id``."""
+        for theme in self.themes:
+            if theme.id == theme_id:
+                return theme
+        raise KeyError(f"unknown theme {theme_id!r}; known: {', '.join(self.theme_ids)}")
+
+
+def default_taxonomy_path() -> Path:
+    """The taxonomy shipped with the package."""
+    return Path(str(resources.files("textmine.classify").joinpath("taxonomy.yaml")))
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    """Load and validate a taxonomy YAML (``safe_load``: no code runs); the packaged one by default."""
+    path = Path(path) if path is not None else default_taxonomy_path()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ValueError(f"{path}: not valid YAML: {error}") from error
+    try:
+        return Taxonomy.model_validate(data)
+    except ValueError as error:
+        raise ValueError(f"{path}: invalid taxonomy: {error}") from error

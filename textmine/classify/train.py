@@ -1,0 +1,83 @@
+"""Train the shipped heads from the labelled set plus analysts' feedback in the store (the active loop)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from textmine.classify.features import feature_frame
+from textmine.classify.labels import split_themes
+from textmine.classify.model import PolarityClassifier, TrainedThemeClassifier, ZeroShotThemeClassifier
+from textmine.classify.persist import Heads, HeadsCard
+from textmine.classify.taxonomy import Taxonomy
+
+
+def apply_feedback(labelled: pd.DataFrame, comments: pd.DataFrame, current: pd.DataFrame,
+                   feedback: pd.DataFrame) -> pd.DataFrame:
+    """Labelled rows with analysts' decisions applied.
+
+    For every comment with feedback, its label set starts from its gold labels (when its text is in the
+    labelled set) or else from its current themes in the store; accepted themes are added, rejected ones
+    removed, in decision order; a polarity decision replaces the polarity. The result replaces any
+    labelled row with the same text.
+    """
+    if feedback.empty:
+        return labelled
+    gold = labelled.drop_duplicates("text").set_index("text")
+    texts = comments.set_index("id")["text"]
+    assigned = current.set_index("id") if len(current) else pd.DataFrame(columns=["themes", "polarity"])
+    rows = []
+    for comment_id, decisions in feedback.sort_values("at", kind="stable").groupby("comment_id", sort=True):
+        if comment_id not in texts.index:
+            continue
+        text = texts[comment_id]
+        if text in gold.index:
+            themes, polarity = list(gold.loc[text, "themes"]), gold.loc[text, "polarity"]
+        elif comment_id in assigned.index:
+            themes, polarity = split_themes(assigned.loc[comment_id, "themes"]), assigned.loc[comment_id, "polarity"]
+        else:
+            themes, polarity = [], "neutral"
+        for decision in decisions.itertuples():
+            if decision.decision == "accept" and decision.theme not in themes:
+                themes.append(decision.theme)
+            elif decision.decision == "reject" and decision.theme in themes:
+                themes.remove(decision.theme)
+            elif decision.decision == "polarity":
+                polarity = decision.polarity
+        rows.append({"text": text, "lang": "analyst", "variant": "analyst", "themes": themes,
+                     "polarity": polarity, "group": f"analyst:{comment_id}"})
+    corrected = pd.DataFrame(rows)
+    kept = labelled[~labelled["text"].isin(corrected["text"])] if len(corrected) else labelled
+    return pd.concat([kept, corrected], ignore_index=True)
+
+
+def training_data_sha1(labelled: pd.DataFrame) -> str:
+    """A fingerprint of the training set (texts, themes, polarity), recorded on the heads' card."""
+    canonical = json.dumps(
+        [[t, sorted(th), p] for t, th, p in zip(labelled["text"], labelled["themes"], labelled["polarity"])],
+        ensure_ascii=False,
+    )
+    return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
+
+
+def train_heads(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
+                description_vectors: list[np.ndarray], embedding_model_id: str,
+                metrics: dict[str, float] | None = None) -> Heads:
+    """Fit the trained theme heads, the calibrated zero-shot heads and the polarity head on all labelled rows."""
+    themes = taxonomy.theme_ids
+    unknown = sorted({t for row in labelled["themes"] for t in row} - set(themes))
+    if unknown:
+        raise ValueError(f"labels use themes not in taxonomy version {taxonomy.version}: {', '.join(unknown)}")
+    truth = MultiLabelBinarizer(classes=themes).fit_transform(labelled["themes"])
+    X = feature_frame(labelled["text"].tolist(), vectors)
+    trained = TrainedThemeClassifier(themes=tuple(themes), dim=vectors.shape[1]).fit(X, truth)
+    zero_shot = ZeroShotThemeClassifier().fit_prototypes(themes, description_vectors).calibrate(vectors, truth)
+    polarity = PolarityClassifier(dim=vectors.shape[1]).fit(X, labelled["polarity"].to_numpy())
+    card = HeadsCard(taxonomy_version=taxonomy.version, embedding_model_id=embedding_model_id, themes=themes,
+                     polarities=taxonomy.polarity_ids, n_train=len(labelled),
+                     training_data_sha1=training_data_sha1(labelled), metrics=metrics or {})
+    return Heads(card=card, themes=trained, zero_shot=zero_shot, polarity=polarity)

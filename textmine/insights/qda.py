@@ -1,0 +1,211 @@
+"""REFI-QDA exchange (the open standard NVivo, MAXQDA, ATLAS.ti and QualCoder import).
+
+- :func:`export_qdpx`: the coded corpus as a ``.qdpx`` project (a zip of ``project.qde`` plus one
+  ``sources/<guid>.txt`` per comment). Comments are text sources carrying their attributes (service,
+  agency, region, language, rating, polarity, source line) as variables; services are cases grouping
+  their comments; themes and polarities are codes; each assignment is a coded segment spanning the
+  comment's text.
+- :func:`export_qdc` / :func:`import_qdc`: the taxonomy as a ``.qdc`` codebook and back.
+
+The XML is written with the standard library following the REFI-QDA 1.0 schemas (element order as in
+the XSD). GUIDs are UUID-5 of stable keys, so the same corpus always gives the same file. Theme ids
+and kk/ru names travel in the last line of each code's description: ``[textmine id=… | kk=… | ru=…]``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+import xml.etree.ElementTree as ET
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from textmine import atomic
+from textmine.classify.taxonomy import Names, Taxonomy, Theme, load_taxonomy
+from textmine.insights.profile import split_themes
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+_NAMESPACE = uuid.UUID("6f1c9a56-3c1e-4d59-9a53-8f4e1f0a7b21")
+_TRAILER = re.compile(r"\[textmine id=(?P<id>[^|\]]+?)(?: \| kk=(?P<kk>[^|\]]*?))?(?: \| ru=(?P<ru>[^|\]]*?))?\]\s*$")
+_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+            "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39")
+VARIABLES = {  # comment column -> (variable name, REFI type)
+    "service_no": ("service_no", "Integer"),
+    "service_name": ("service", "Text"),
+    "agency": ("agency", "Text"),
+    "region": ("region", "Text"),
+    "lang": ("language", "Text"),
+    "rating": ("rating", "Integer"),
+    "polarity": ("polarity", "Text"),
+    "source_line": ("source_line", "Integer"),
+}
+
+
+def guid(*key: object) -> str:
+    """A stable GUID for a key (UUID-5 in textmine's namespace)."""
+    return str(uuid.uuid5(_NAMESPACE, "\x1f".join(map(str, key))))
+
+
+def _tag(ns: str, name: str) -> str:
+    return f"{{{ns}}}{name}"
+
+
+def _description(theme: Theme) -> str:
+    return f"{theme.definition}\n[textmine id={theme.id} | kk={theme.name.kk} | ru={theme.name.ru}]"
+
+
+def _codes(parent: ET.Element, ns: str, taxonomy: Taxonomy, with_polarity: bool) -> None:
+    codes = ET.SubElement(parent, _tag(ns, "Codes"))
+    themes = ET.SubElement(codes, _tag(ns, "Code"), guid=guid("group", "themes"), name="Themes", isCodable="false")
+    for index, theme in enumerate(taxonomy.themes):
+        code = ET.SubElement(themes, _tag(ns, "Code"), guid=guid("theme", theme.id), name=theme.name.en,
+                             isCodable="true", color=_COLOURS[index % len(_COLOURS)])
+        ET.SubElement(code, _tag(ns, "Description")).text = _description(theme)
+    if with_polarity:
+        group = ET.SubElement(codes, _tag(ns, "Code"), guid=guid("group", "polarity"), name="Polarity",
+                              isCodable="false")
+        for polarity in taxonomy.polarities:
+            code = ET.SubElement(group, _tag(ns, "Code"), guid=guid("polarity", polarity.id),
+                                 name=polarity.name.en, isCodable="true")
+            ET.SubElement(code, _tag(ns, "Description")).text = polarity.definition
+
+
+def _value(parent: ET.Element, variable: str, kind: str, value: object) -> None:
+    element = ET.SubElement(parent, _tag(PROJECT_NS, "VariableValue"))
+    ET.SubElement(element, _tag(PROJECT_NS, "VariableRef"), targetGUID=guid("variable", variable))
+    tag = "IntegerValue" if kind == "Integer" else "TextValue"
+    ET.SubElement(element, _tag(PROJECT_NS, tag)).text = str(int(value)) if kind == "Integer" else str(value)
+
+
+def _present(value: object) -> bool:
+    return value is not None and value is not pd.NA and not (isinstance(value, float) and pd.isna(value)) \
+        and str(value) != ""
+
+
+def project_xml(coded: pd.DataFrame, taxonomy: Taxonomy | None = None, name: str = "textmine corpus",
+                created: datetime | None = None) -> tuple[bytes, dict[str, str]]:
+    """The ``project.qde`` XML and the source files (``sources/<guid>.txt`` -> text) of a coded corpus.
+
+    ``coded`` has comment columns plus ``themes`` and ``polarity``; theme ids must be in the taxonomy.
+    """
+    taxonomy = taxonomy or load_taxonomy()
+    known = set(taxonomy.theme_ids)
+    for row in coded.itertuples():
+        unknown = [t for t in split_themes(row.themes) if t not in known]
+        if unknown:
+            raise ValueError(f"comment {row.id}: themes {', '.join(unknown)} are not in taxonomy version "
+                             f"{taxonomy.version}")
+    user = guid("user", "textmine")
+    stamp = (created or datetime(2000, 1, 1, tzinfo=UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ET.register_namespace("", PROJECT_NS)
+    root = ET.Element(_tag(PROJECT_NS, "Project"), name=name, origin="textmine", creatingUserGUID=user,
+                      creationDateTime=stamp)
+    users = ET.SubElement(root, _tag(PROJECT_NS, "Users"))
+    ET.SubElement(users, _tag(PROJECT_NS, "User"), guid=user, name="textmine")
+    _codes(ET.SubElement(root, _tag(PROJECT_NS, "CodeBook")), PROJECT_NS, taxonomy, with_polarity=True)
+    present = {c: spec for c, spec in VARIABLES.items() if c in coded.columns}
+    variables = ET.SubElement(root, _tag(PROJECT_NS, "Variables"))
+    for variable, kind in present.values():
+        ET.SubElement(variables, _tag(PROJECT_NS, "Variable"), guid=guid("variable", variable), name=variable,
+                      typeOfVariable=kind)
+    cases = ET.SubElement(root, _tag(PROJECT_NS, "Cases"))
+    for service_no, group in coded.dropna(subset=["service_no"]).groupby("service_no", sort=True):
+        first = group.iloc[0]
+        label = f"Service {int(service_no)}" + (f": {first['service_name']}" if _present(first.get("service_name")) else "")
+        case = ET.SubElement(cases, _tag(PROJECT_NS, "Case"), guid=guid("case", int(service_no)), name=label)
+        for column in ("service_no", "service_name", "agency"):
+            if column in present and _present(first.get(column)):
+                _value(case, *present[column], first[column])
+        for comment_id in group["id"]:
+            ET.SubElement(case, _tag(PROJECT_NS, "SourceRef"), targetGUID=guid("source", comment_id))
+    sources = ET.SubElement(root, _tag(PROJECT_NS, "Sources"))
+    files: dict[str, str] = {}
+    for record in coded.to_dict("records"):
+        source_guid = guid("source", record["id"])
+        files[f"sources/{source_guid}.txt"] = record["text"]
+        source = ET.SubElement(sources, _tag(PROJECT_NS, "TextSource"), guid=source_guid, name=str(record["id"]),
+                               plainTextPath=f"internal://{source_guid}.txt", creatingUser=user,
+                               creationDateTime=stamp)
+        codes = [("theme", t) for t in split_themes(record.get("themes"))]
+        if _present(record.get("polarity")):
+            codes.append(("polarity", record["polarity"]))
+        if codes:
+            selection = ET.SubElement(source, _tag(PROJECT_NS, "PlainTextSelection"),
+                                      guid=guid("selection", record["id"]), name=record["text"][:60],
+                                      startPosition="0", endPosition=str(len(record["text"])), creatingUser=user,
+                                      creationDateTime=stamp)
+            for kind, code in codes:
+                coding = ET.SubElement(selection, _tag(PROJECT_NS, "Coding"), guid=guid("coding", record["id"], code),
+                                       creatingUser=user, creationDateTime=stamp)
+                ET.SubElement(coding, _tag(PROJECT_NS, "CodeRef"), targetGUID=guid(kind, code))
+        for column, (variable, kind) in present.items():
+            if _present(record.get(column)):
+                _value(source, variable, kind, record[column])
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True), files
+
+
+def export_qdpx(coded: pd.DataFrame, path: Path | str, taxonomy: Taxonomy | None = None,
+                name: str = "textmine corpus") -> Path:
+    """Write the coded corpus as a REFI-QDA ``.qdpx`` project (see the module docstring)."""
+    xml, files = project_xml(coded, taxonomy, name)
+    path = Path(path)
+    with atomic.atomic_path(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", xml)
+        for member, text in files.items():
+            archive.writestr(member, text.encode("utf-8"))
+    return path
+
+
+def export_qdc(path: Path | str, taxonomy: Taxonomy | None = None) -> Path:
+    """Write the taxonomy's themes as a REFI-QDA ``.qdc`` codebook."""
+    taxonomy = taxonomy or load_taxonomy()
+    ET.register_namespace("", CODEBOOK_NS)
+    root = ET.Element(_tag(CODEBOOK_NS, "CodeBook"), origin="textmine")
+    _codes(root, CODEBOOK_NS, taxonomy, with_polarity=False)
+    ET.indent(root)
+    path = Path(path)
+    with atomic.atomic_path(path) as temporary:
+        temporary.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    return path
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"\W+", "_", name.strip().lower()).strip("_")
+
+
+def import_qdc(path: Path | str, base: Taxonomy | None = None) -> Taxonomy:
+    """A taxonomy from a ``.qdc`` codebook: every codable code becomes a theme (nested codes included).
+
+    Ids, kk and ru names come from a textmine trailer when the code has one, else the id is the code
+    name in snake case and every name is the code name. Polarities and the version (+1) come from
+    ``base`` (the packaged taxonomy by default). Raises ``ValueError`` naming the file and the problem.
+    """
+    path = Path(path)
+    base = base or load_taxonomy()
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as error:
+        raise ValueError(f"{path}: not a REFI-QDA codebook: {error}") from error
+    if root.tag != _tag(CODEBOOK_NS, "CodeBook"):
+        raise ValueError(f"{path}: root element is {root.tag!r}, expected CodeBook in namespace {CODEBOOK_NS}")
+    themes = []
+    for code in root.iter(_tag(CODEBOOK_NS, "Code")):
+        if code.get("isCodable", "true").lower() != "true":
+            continue
+        name = code.get("name")
+        if not name:
+            raise ValueError(f"{path}: code {code.get('guid')} has no name")
+        text = (code.findtext(_tag(CODEBOOK_NS, "Description")) or "").strip()
+        match = _TRAILER.search(text)
+        definition = _TRAILER.sub("", text).strip() or name
+        names = Names(kk=(match and match["kk"]) or name, ru=(match and match["ru"]) or name, en=name)
+        themes.append(Theme(id=match["id"] if match else _slug(name), name=names, definition=definition))
+    try:
+        return Taxonomy(version=base.version + 1, polarities=base.polarities, themes=themes)
+    except ValueError as error:
+        raise ValueError(f"{path}: codebook does not make a valid taxonomy: {error}") from error

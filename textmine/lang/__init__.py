@@ -1,0 +1,1 @@
+"""spaCy language classes that spaCy itself lacks (Kazakh)."""

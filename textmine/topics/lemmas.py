@@ -1,0 +1,69 @@
+"""Content lemmas of Kazakh and Russian comments (spaCy ``kk`` from textmine, spaCy ``ru`` + pymorphy3)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+import textmine.lang.kk  # noqa: F401  registers spacy "kk"
+from textmine.lang.kk.stop_words import STOP_WORDS as KK_STOP_WORDS
+
+_KAZAKH_LETTERS = re.compile(r"[әғқңөұүһіӘҒҚҢӨҰҮҺІӛӚ]")
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+# Survey boilerplate in Russian, on top of spaCy's Russian stop words.
+RU_EXTRA_STOP_WORDS = frozenset(
+    "услуга получение получить нужно надо необходимо очень всё весь это быть который сделать мочь".split()
+)
+
+
+def guess_language(text: str) -> str:
+    """``kk`` when the text has Kazakh letters, ``ru`` when it is otherwise Cyrillic, else ``kk``."""
+    if _KAZAKH_LETTERS.search(text):
+        return "kk"
+    return "ru" if _CYRILLIC.search(text) else "kk"
+
+
+@lru_cache(maxsize=2)
+def pipeline(lang: str) -> Language:
+    """A blank spaCy pipeline with a lemmatiser for ``kk`` or ``ru``."""
+    if lang not in ("kk", "ru"):
+        raise ValueError(f"no lemmatiser for language {lang!r}; expected 'kk' or 'ru'")
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("lemmatizer")
+    nlp.initialize()
+    return nlp
+
+
+def _is_stop(lang: str, text: str, lemma: str) -> bool:
+    if lang == "kk":
+        return text.lower() in KK_STOP_WORDS or lemma.lower() in KK_STOP_WORDS
+    stop = pipeline("ru").Defaults.stop_words
+    return text.lower() in stop or lemma in stop or lemma in RU_EXTRA_STOP_WORDS
+
+
+def content_lemmas(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[str]]:
+    """Lemmas of each text's content words: no stop words, numbers, punctuation or one-letter words.
+
+    ``langs`` gives each text's language (``kk``/``ru``; anything else, or ``None``, is guessed from the
+    letters: a text with Kazakh letters is Kazakh).
+    """
+    if langs is not None and len(langs) != len(texts):
+        raise ValueError(f"got {len(texts)} texts but {len(langs)} languages")
+    chosen = [
+        lang if lang in ("kk", "ru") else guess_language(text)
+        for text, lang in zip(texts, langs if langs is not None else [None] * len(texts))
+    ]
+    result: list[list[str]] = [[] for _ in texts]
+    for lang in ("kk", "ru"):
+        rows = [i for i, value in enumerate(chosen) if value == lang]
+        for i, doc in zip(rows, pipeline(lang).pipe(texts[i] for i in rows)):
+            result[i] = [
+                token.lemma_
+                for token in doc
+                if sum(c.isalpha() for c in token.text) > 1 and not _is_stop(lang, token.text, token.lemma_)
+            ]
+    return result
