@@ -67,3 +67,9 @@ def test_lemmatiser_handles_agglutinated_verbs_and_nouns(nlp) -> None:
     assert lemmas["Қызметкерлердің"] == "қызметкер"
     assert lemmas["құжаттарымызды"] == "құжат"
     assert lemmas["күттік"] == "күту"
+
+
+def test_final_full_stop_after_a_kazakh_letter_is_its_own_token():
+    import spacy
+
+    assert [t.text for t in spacy.blank("kk")("Телефон жоқ.")] == ["Телефон", "жоқ", "."]

@@ -9,21 +9,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from textmine.classify.taxonomy import load_taxonomy
 from textmine.lang.kk.stop_words import STOP_WORDS
 from textmine.normalise import normalise_text
 from textmine.topics import (
     OUTLIER,
+    RuReference,
     TopicClusterer,
     agreement,
     class_tfidf,
     content_lemmas,
     discover_topics,
+    nearest_ru_labels,
     relate_to_themes,
     shape,
+    taxonomy_ru_phrases,
 )
 
 REPORT = Path(__file__).resolve().parents[1] / "data" / "reports" / "monitoring_report_2018_kk.txt"
 N_QUOTES = 300
+KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
 
 
 def _embed(texts: list[str]) -> np.ndarray:
@@ -46,13 +51,26 @@ def quotes() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def vectors(quotes: pd.DataFrame) -> np.ndarray:
-    return _embed(quotes["text"].tolist())
+def embedded(quotes: pd.DataFrame) -> np.ndarray:
+    """Vectors of the quotes followed by those of the taxonomy's Russian phrases (one model load)."""
+    return _embed(quotes["text"].tolist() + taxonomy_ru_phrases()[0])
+
+
+@pytest.fixture(scope="module")
+def vectors(quotes: pd.DataFrame, embedded: np.ndarray) -> np.ndarray:
+    return embedded[: len(quotes)]
 
 
 @pytest.fixture(scope="module")
 def topics(quotes: pd.DataFrame, vectors: np.ndarray):
     return discover_topics(quotes, vectors)
+
+
+@pytest.fixture(scope="module")
+def reference(quotes: pd.DataFrame, embedded: np.ndarray) -> RuReference:
+    """The taxonomy's Russian phrases embedded like the comments."""
+    texts, themes = taxonomy_ru_phrases()
+    return RuReference(texts, themes, embedded[len(quotes) :], {t.id: t.name.ru for t in load_taxonomy().themes})
 
 
 def test_same_input_gives_same_clusters(vectors: np.ndarray, topics) -> None:
@@ -129,3 +147,29 @@ def test_bad_input_is_rejected_with_a_clear_message(quotes: pd.DataFrame, vector
         discover_topics(quotes.head(10), vectors)
     with pytest.raises(ValueError, match="NaN"):
         TopicClusterer().fit(np.full((20, 4), np.nan))
+
+
+def test_nearest_russian_phrases_name_kazakh_clusters(quotes: pd.DataFrame, vectors: np.ndarray, reference) -> None:
+    text = quotes["text"].str.lower()
+    labels = np.where(text.str.contains("кезек"), 0, np.where(text.str.contains("мерзім"), 1, 2))
+    derived = nearest_ru_labels(vectors, labels, reference)
+    assert "очередь" in derived[0][0].split(" · ")
+    assert "срок" in derived[1][0].split(" · ")
+    assert all(set(phrases) <= set(reference.texts) and len(phrases) == 3 for _, phrases in derived.values())
+
+
+def test_kazakh_only_clusters_get_derived_russian_labels(quotes: pd.DataFrame, vectors: np.ndarray, reference) -> None:
+    text = quotes["text"].str.lower()
+    themes = np.where(text.str.contains("кезек"), "queues", np.where(text.str.contains("мерзім"), "deadlines", ""))
+    model = TopicClusterer(n_clusters=8)
+    result = discover_topics(quotes.assign(lang="kk", themes=themes), vectors, model, ru_reference=reference)
+    theme_of = dict(zip(reference.texts, reference.themes))
+    related = relate_to_themes(result.model.labels_, [t.split(";") if t else [] for t in themes])
+    for row, dominant in zip(result.clusters.itertuples(), related["dominant_theme"]):
+        assert row.label_ru_source == "nearest_ru_phrases" and not row.keywords_ru
+        assert row.label_ru and not KAZAKH_LETTERS.search(row.label_ru)
+        if isinstance(dominant, str):
+            assert row.label_ru.startswith(reference.names[dominant] + ": ")
+            assert {theme_of[p] for p in row.ru_phrases} == {dominant}
+    without = discover_topics(quotes.assign(lang="kk"), vectors, model)
+    assert without.clusters["label_ru"].isna().all() and without.clusters["label_ru_source"].isna().all()

@@ -246,7 +246,8 @@ def topics_command(
             table = discover_store_topics(opened, default_embedder(), clusters, groups, service, region, theme)
         except ValueError as error:
             _fail(str(error))
-    columns = ["cluster", "size", "label_kk", "label_ru", "dominant_theme", "dominant_share", "new_theme_candidate"]
+    columns = ["cluster", "size", "label_kk", "label_ru", "label_ru_source", "dominant_theme", "dominant_share",
+               "new_theme_candidate"]
     typer.echo(table[columns].to_string(index=False))
 
 

@@ -175,13 +175,14 @@ def discover_store_topics(store: Store, embedder: "Embedder", n_clusters: int | 
     import json
 
     from textmine.classify.labels import split_themes
-    from textmine.topics import TopicClusterer, discover_topics, relate_to_themes
+    from textmine.topics import TopicClusterer, discover_topics, relate_to_themes, ru_reference
 
     comments = subset(themed_comments(store), service_no, region, theme)
     if len(comments) < 10:
         raise ValueError(f"only {len(comments)} comments match the filter; topics need at least 10")
     _, vectors = comment_vectors(store, embedder, comments)
-    topics = discover_topics(comments, vectors, TopicClusterer(n_clusters=n_clusters), n_groups=n_groups)
+    topics = discover_topics(comments, vectors, TopicClusterer(n_clusters=n_clusters), n_groups=n_groups,
+                             ru_reference=ru_reference(embedder, store))
     related = relate_to_themes(topics.model.labels_, [split_themes(t) for t in comments["themes"]])
     related = related.rename(columns={"themes": "theme_counts"})
     clusters = topics.clusters.merge(related, on="cluster", how="left")

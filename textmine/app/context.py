@@ -61,6 +61,20 @@ class Context:
         return " · ".join(self.theme_name(theme) for theme in themes.split(";") if theme)
 
 
+def topics_or_notice(ctx: Context, rows: tuple[int, ...]):
+    """Topics of the given comment rows, or ``None`` after telling the user why there are none."""
+    from textmine.app import data
+
+    try:
+        found = data.topics(str(ctx.path), ctx.version, rows)
+    except FileNotFoundError as error:
+        st.warning(f"{ctx.t('no_vectors')} ({error})")
+        return None
+    if found is None:
+        st.info(ctx.t("too_few") + " " + ctx.t("no_vectors"))
+    return found
+
+
 def attribution(row: pd.Series) -> str:
     """Where a quote comes from: service, region, language, source line."""
     parts = [row.get("service_name"), row.get("region"), row.get("lang"), f"{row.get('source_file')}:{row.get('source_line')}"]

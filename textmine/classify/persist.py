@@ -1,7 +1,7 @@
 """Saving and loading fitted heads without pickle: skops files plus a JSON card of what they were fitted with.
 
 A heads folder holds ``themes.skops``, ``zero_shot.skops``, ``polarity.skops`` and ``card.json``
-(taxonomy version, embedding model id, themes, training-set size, cross-validated scores). Loading
+(taxonomy version, embedding model id, themes, training-set size and fingerprint). Loading
 refuses heads fitted against another embedding model or taxonomy version, and refuses any file whose
 types are not on the allow-list below (skops never executes code from the file).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import skops.io
@@ -37,7 +37,6 @@ class HeadsCard:
     polarities: list[str]
     n_train: int
     training_data_sha1: str
-    metrics: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -65,8 +65,7 @@ def training_data_sha1(labelled: pd.DataFrame) -> str:
 
 
 def train_heads(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
-                description_vectors: list[np.ndarray], embedding_model_id: str,
-                metrics: dict[str, float] | None = None) -> Heads:
+                description_vectors: list[np.ndarray], embedding_model_id: str) -> Heads:
     """Fit the trained theme heads, the calibrated zero-shot heads and the polarity head on all labelled rows."""
     themes = taxonomy.theme_ids
     unknown = sorted({t for row in labelled["themes"] for t in row} - set(themes))
@@ -79,5 +78,5 @@ def train_heads(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
     polarity = PolarityClassifier(dim=vectors.shape[1]).fit(X, labelled["polarity"].to_numpy())
     card = HeadsCard(taxonomy_version=taxonomy.version, embedding_model_id=embedding_model_id, themes=themes,
                      polarities=taxonomy.polarity_ids, n_train=len(labelled),
-                     training_data_sha1=training_data_sha1(labelled), metrics=metrics or {})
+                     training_data_sha1=training_data_sha1(labelled))
     return Heads(card=card, themes=trained, zero_shot=zero_shot, polarity=polarity)

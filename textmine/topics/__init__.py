@@ -5,10 +5,17 @@ from textmine.topics.discover import Topics, discover_topics
 from textmine.topics.evaluate import agreement, shape
 from textmine.topics.keywords import class_tfidf, label, representatives
 from textmine.topics.lemmas import content_lemmas, guess_language
+from textmine.topics.ru_labels import (
+    RuReference,
+    nearest_ru_labels,
+    ru_reference,
+    taxonomy_ru_phrases,
+)
 from textmine.topics.themes import relate_to_themes
 
 __all__ = [
     "OUTLIER",
+    "RuReference",
     "TopicClusterer",
     "Topics",
     "agreement",
@@ -17,7 +24,10 @@ __all__ = [
     "discover_topics",
     "guess_language",
     "label",
+    "nearest_ru_labels",
     "relate_to_themes",
     "representatives",
+    "ru_reference",
     "shape",
+    "taxonomy_ru_phrases",
 ]

@@ -64,7 +64,7 @@ class TopicClusterer(BaseEstimator, ClusterMixin):
         self.min_cluster_size = min_cluster_size
         self.random_state = random_state
 
-    def fit(self, X: np.ndarray, y: object = None) -> "TopicClusterer":
+    def fit(self, X: np.ndarray, y: object = None) -> TopicClusterer:
         """Learn clusters of the rows of ``X`` (n_samples × dim, any norm)."""
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or len(X) < 2 * self.min_cluster_size:

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from textmine.classify.labels import split_themes
 from textmine.topics.cluster import OUTLIER, TopicClusterer
 from textmine.topics.keywords import class_tfidf, label, representatives
 from textmine.topics.lemmas import content_lemmas, guess_language
+from textmine.topics.ru_labels import RuReference, nearest_ru_labels
 
 
 @dataclass
@@ -18,9 +20,13 @@ class Topics:
     """Result of :func:`discover_topics`.
 
     ``clusters``: one row per cluster (``cluster``, ``group``, ``size``, ``share``, ``label_kk``,
-    ``label_ru``, ``keywords_kk``, ``keywords_ru``, ``representative_ids``, ``languages``, ``services``,
-    ``regions``). ``assignments``: one row per comment (``id``, ``cluster`` with ``-1`` for outliers,
-    ``similarity`` to its centroid). ``model``: the fitted :class:`TopicClusterer`.
+    ``label_ru``, ``label_ru_source``, ``ru_phrases``, ``keywords_kk``, ``keywords_ru``,
+    ``representative_ids``, ``languages``, ``services``, ``regions``). ``label_ru_source`` says where
+    ``label_ru`` comes from: ``"keywords"`` (c-TF-IDF of the cluster's Russian comments),
+    ``"nearest_ru_phrases"`` (derived from the Russian reference phrases nearest to the cluster, listed in
+    ``ru_phrases``; see :mod:`textmine.topics.ru_labels`) or ``None`` (no Russian label).
+    ``assignments``: one row per comment (``id``, ``cluster`` with ``-1`` for outliers, ``similarity`` to
+    its centroid). ``model``: the fitted :class:`TopicClusterer`.
     """
 
     clusters: pd.DataFrame
@@ -38,11 +44,15 @@ def discover_topics(
     model: TopicClusterer | None = None,
     n_groups: int = 5,
     n_keywords: int = 10,
+    ru_reference: RuReference | None = None,
 ) -> Topics:
     """Cluster ``comments`` (needs ``id`` and ``text``; uses ``lang``, ``service_name``, ``region`` when
     present) by their embedding ``vectors`` (same row order), and describe each cluster.
 
     Pass a subset of comments (one service, theme or region) with its vectors to find topics within it.
+    A cluster without Russian keywords gets a Russian label derived from ``ru_reference`` when given
+    (:func:`textmine.topics.ru_reference`; phrases of the cluster's dominant theme when ``comments`` has a
+    ``themes`` column of ``;``-joined theme ids), else none.
     """
     if len(comments) != len(vectors):
         raise ValueError(f"got {len(comments)} comments but {len(vectors)} vectors")
@@ -62,9 +72,19 @@ def discover_topics(
     }
     central = representatives(model.embedding_, labels, model.centroids_)
     groups = model.coarse_labels(n_groups)
+    derived = {}
+    if ru_reference is not None:
+        themes = [split_themes(t) for t in comments["themes"]] if "themes" in comments else None
+        derived = nearest_ru_labels(vectors, labels, ru_reference, themes)
     rows = []
     for c in range(model.n_clusters_):
         members = comments[labels == c]
+        label_ru = label(keywords["ru"][c]) or None
+        source = "keywords" if label_ru else None
+        phrases: list[str] = []
+        if label_ru is None and c in derived:
+            label_ru, phrases = derived[c]
+            source = "nearest_ru_phrases"
         rows.append(
             {
                 "cluster": c,
@@ -72,7 +92,9 @@ def discover_topics(
                 "size": len(members),
                 "share": len(members) / len(comments),
                 "label_kk": label(keywords["kk"][c]) or None,
-                "label_ru": label(keywords["ru"][c]) or None,
+                "label_ru": label_ru,
+                "label_ru_source": source,
+                "ru_phrases": phrases,
                 "keywords_kk": [t for t, _ in keywords["kk"][c]],
                 "keywords_ru": [t for t, _ in keywords["ru"][c]],
                 "representative_ids": comments.loc[central[c], "id"].tolist(),

@@ -16,7 +16,7 @@ def class_tfidf(docs: Sequence[Sequence[str]], labels: np.ndarray, top_n: int = 
     ``docs`` are term lists (lemmas) per comment; a term counts for a cluster only when at least
     ``min_docs`` of its comments use it. Outliers (``-1``) are left out.
     """
-    clusters = sorted(set(int(c) for c in labels) - {OUTLIER})
+    clusters = sorted({int(c) for c in labels} - {OUTLIER})
     counts: dict[int, Counter[str]] = {c: Counter() for c in clusters}
     doc_counts: dict[int, Counter[str]] = {c: Counter() for c in clusters}
     for terms, label in zip(docs, labels):

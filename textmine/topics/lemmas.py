@@ -16,7 +16,8 @@ _KAZAKH_LETTERS = re.compile(r"[әғқңөұүһіӘҒҚҢӨҰҮҺІӛӚ]")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 # Survey boilerplate in Russian, on top of spaCy's Russian stop words.
 RU_EXTRA_STOP_WORDS = frozenset(
-    "услуга получение получить нужно надо необходимо очень всё весь это быть который сделать мочь".split()
+    "услуга получение получить нужно надо необходимо очень всё весь это быть который сделать мочь смочь смог "
+    "совершенно пару раз".split()
 )
 
 
@@ -42,11 +43,13 @@ def _is_stop(lang: str, text: str, lemma: str) -> bool:
     if lang == "kk":
         return text.lower() in KK_STOP_WORDS or lemma.lower() in KK_STOP_WORDS
     stop = pipeline("ru").Defaults.stop_words
-    return text.lower() in stop or lemma in stop or lemma in RU_EXTRA_STOP_WORDS
+    return text.lower() in stop or lemma.lower() in stop or lemma.lower() in RU_EXTRA_STOP_WORDS
 
 
 def content_lemmas(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[str]]:
     """Lemmas of each text's content words: no stop words, numbers, punctuation or one-letter words.
+
+    Russian lemmas are lower-cased (pymorphy3 leaves some sentence-initial words as written).
 
     ``langs`` gives each text's language (``kk``/``ru``; anything else, or ``None``, is guessed from the
     letters: a text with Kazakh letters is Kazakh).
@@ -62,7 +65,7 @@ def content_lemmas(texts: Sequence[str], langs: Sequence[str | None] | None = No
         rows = [i for i, value in enumerate(chosen) if value == lang]
         for i, doc in zip(rows, pipeline(lang).pipe(texts[i] for i in rows)):
             result[i] = [
-                token.lemma_
+                token.lemma_.lower() if lang == "ru" else token.lemma_
                 for token in doc
                 if sum(c.isalpha() for c in token.text) > 1 and not _is_stop(lang, token.text, token.lemma_)
             ]

@@ -28,7 +28,7 @@ def relate_to_themes(
     if len(themes) != len(labels):
         raise ValueError(f"got {len(labels)} cluster labels but {len(themes)} theme lists")
     rows = []
-    for c in sorted(set(int(x) for x in labels) - {OUTLIER}):
+    for c in sorted({int(x) for x in labels} - {OUTLIER}):
         member_themes = [themes[i] for i in np.where(labels == c)[0] if themes[i] is not None]
         counts = Counter(t for theme_ids in member_themes for t in set(theme_ids))
         labelled = len(member_themes)

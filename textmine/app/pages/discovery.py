@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import data
-from textmine.app.context import Context, quote_list
+from textmine.app.context import Context, quote_list, topics_or_notice
 from textmine.app.pages.quotes import DISCOVERY_ROWS
 from textmine.app.taxonomy_edit import draft_path, promote_theme
 from textmine.classify.taxonomy import Examples, Names, Theme
@@ -25,13 +25,8 @@ def render(ctx: Context) -> None:
     chosen = st.session_state.get(DISCOVERY_ROWS)
     if chosen is None:
         return
-    try:
-        found = data.topics(str(ctx.path), ctx.version, chosen)
-    except FileNotFoundError as error:
-        st.warning(f"{ctx.t('no_vectors')} ({error})")
-        return
+    found = topics_or_notice(ctx, chosen)
     if found is None:
-        st.info(ctx.t("too_few") + " " + ctx.t("no_vectors"))
         return
     if len(chosen) > data.MAX_TOPIC_COMMENTS:
         st.caption(ctx.t("discovery_sample", n=data.MAX_TOPIC_COMMENTS))

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import data
-from textmine.app.context import Context, quote_list, quotes_table
+from textmine.app.context import Context, quote_list, quotes_table, topics_or_notice
 from textmine.app.insights_adapter import representative_quotes
 
 
@@ -56,13 +56,8 @@ def render(ctx: Context) -> None:
 
 
 def _sub_clusters(ctx: Context, rows: np.ndarray) -> None:
-    try:
-        found = data.topics(str(ctx.path), ctx.version, tuple(int(r) for r in rows))
-    except FileNotFoundError as error:
-        st.warning(f"{ctx.t('no_vectors')} ({error})")
-        return
+    found = topics_or_notice(ctx, tuple(int(r) for r in rows))
     if found is None:
-        st.info(ctx.t("too_few") + " " + ctx.t("no_vectors"))
         return
     label = "label_kk" if ctx.lang == "kk" else "label_ru"
     keywords = "keywords_kk" if ctx.lang == "kk" else "keywords_ru"

@@ -11,7 +11,7 @@ from spacy.language import BaseDefaults, Language
 from spacy.tokens import Doc, Token
 
 from textmine.lang.kk.lemmatizer import lemmatize_word
-from textmine.lang.kk.punctuation import TOKENIZER_INFIXES
+from textmine.lang.kk.punctuation import TOKENIZER_INFIXES, TOKENIZER_SUFFIXES
 from textmine.lang.kk.stop_words import STOP_WORDS
 
 
@@ -20,6 +20,7 @@ class KazakhDefaults(BaseDefaults):
 
     stop_words = STOP_WORDS
     infixes = TOKENIZER_INFIXES
+    suffixes = TOKENIZER_SUFFIXES
 
 
 class Kazakh(Language):
