@@ -17,6 +17,7 @@ from textmine.store import Store
 
 if TYPE_CHECKING:
     from textmine.classify.persist import Heads
+    from textmine.classify.taxonomy import Taxonomy
     from textmine.embed import Embedder
 
 BUNDLED_REPORT = Path("data/reports/monitoring_report_2018_kk.txt")
@@ -114,20 +115,28 @@ def classify_comments(store: Store, embedder: "Embedder", mode: str = "auto") ->
     return themes
 
 
+def labelled_vectors(store: Store, embedder: "Embedder", labelled: pd.DataFrame,
+                     taxonomy: "Taxonomy") -> tuple[np.ndarray, list[np.ndarray]]:
+    """Vectors of the labelled texts and, per theme, of its descriptions (both through the store's cache)."""
+    from textmine.embed.cache import embed_with_cache
+
+    vectors = embed_with_cache(store, embedder, labelled["text"].tolist())
+    descriptions = [embed_with_cache(store, embedder, theme.descriptions(), show_progress=False)
+                    for theme in taxonomy.themes]
+    return vectors, descriptions
+
+
 def train_heads_from_labels(store: Store, embedder: "Embedder", heads_dir: Path | None = None) -> "Heads":
     """Train the heads on the labelled set plus analysts' feedback in the store, and save them."""
     from textmine.classify.labels import load_labelled
     from textmine.classify.persist import DEFAULT_HEADS, save_heads
     from textmine.classify.taxonomy import load_taxonomy
     from textmine.classify.train import apply_feedback, train_heads
-    from textmine.embed.cache import embed_with_cache
 
     taxonomy = load_taxonomy()
     labelled = apply_feedback(load_labelled(), store.read("comments"), store.read("comment_themes"),
                               store.read("label_feedback"))
-    vectors = embed_with_cache(store, embedder, labelled["text"].tolist())
-    descriptions = [embed_with_cache(store, embedder, theme.descriptions(), show_progress=False)
-                    for theme in taxonomy.themes]
+    vectors, descriptions = labelled_vectors(store, embedder, labelled, taxonomy)
     heads = train_heads(labelled, vectors, taxonomy, descriptions, embedder.model_id)
     save_heads(heads, heads_dir or DEFAULT_HEADS)
     return heads

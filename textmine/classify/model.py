@@ -61,7 +61,8 @@ class TrainedThemeClassifier(BaseEstimator, ClassifierMixin):
         self.random_state = random_state
 
     def _pipeline(self) -> Pipeline:
-        head = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000, solver="liblinear", random_state=0)
+        head = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000, solver="liblinear",
+                                  random_state=self.random_state)
         return Pipeline([("features", text_and_meaning(self.dim, self.embedding_weight)),
                          ("heads", OneVsRestClassifier(head))])
 

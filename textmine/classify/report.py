@@ -12,16 +12,13 @@ from textmine.classify.taxonomy import REQUIRED_THEMES, load_taxonomy
 def run_evaluation(folds: int = 5) -> Evaluation:
     """Cross-validate the trained, zero-shot and baseline modes on the labelled set (vectors cached in the store)."""
     from textmine.embed import default_embedder
-    from textmine.embed.cache import embed_with_cache
+    from textmine.pipeline import labelled_vectors
     from textmine.store import Store
 
     taxonomy = load_taxonomy()
     labelled = load_labelled()
-    embedder = default_embedder()
     with Store() as store:
-        vectors = embed_with_cache(store, embedder, labelled["text"].tolist())
-        descriptions = [embed_with_cache(store, embedder, theme.descriptions(), show_progress=False)
-                        for theme in taxonomy.themes]
+        vectors, descriptions = labelled_vectors(store, default_embedder(), labelled, taxonomy)
     return cross_validate(labelled, vectors, taxonomy, descriptions, folds=folds)
 
 
