@@ -118,3 +118,29 @@ def comment_id(source_file: str, source_line: int | None, raw_text: str) -> str:
     """Stable id of a comment: the same file name, position and text always give the same id."""
     key = f"{source_file}\x1f{source_line}\x1f{raw_text}".encode("utf-8")
     return hashlib.sha1(key).hexdigest()[:16]
+
+
+ASPECT_CHANNELS = ("state_body", "pso", "online")
+
+ASPECT_SCORES = pa.DataFrameSchema(
+    {
+        "service_no": pa.Column("Int64", pa.Check.in_range(1, 60), description="service number in the report"),
+        "aspect": pa.Column(str, description="canonical aspect id (textmine/ingest/layouts/aspects_2018_kk.yaml)"),
+        "aspect_text": pa.Column(str, nullable=True, description="the report's words for the aspect; null for a table"),
+        "satisfaction_pct": pa.Column(float, pa.Check.in_range(0.0, 100.0), nullable=True,
+                                      description="percent of respondents fully satisfied with the aspect"),
+        "score": pa.Column(float, pa.Check.in_range(1.0, 5.0), nullable=True, description="average 1-5 score"),
+        "channel": pa.Column(str, pa.Check.isin(ASPECT_CHANNELS), nullable=True,
+                             description="state_body | pso | online when the figure is about one channel"),
+        "theme": pa.Column(str, nullable=True, description="taxonomy theme id when the aspect maps to exactly one"),
+        "source_line": pa.Column("Int64", description="1-based report line of the figure (or table row)"),
+        "source": pa.Column(str, pa.Check.str_matches(r"^(section|table_\d+|section\+table_\d+)$"),
+                            description="section | table_75 | section+table_75 (prose row, score from the table)"),
+    },
+    checks=pa.Check(lambda df: df["satisfaction_pct"].notna() | df["score"].notna(),
+                    error="a row needs a percent or a score"),
+    unique=["service_no", "aspect", "channel"],
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
