@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -301,3 +302,52 @@ def test_representative_quotes_use_cached_vectors_when_present(embedded_store: P
     picked = representative_quotes(corpus, mask.to_numpy(), theme="queues", k=3, vectors=vectors)
     assert len(picked) == 3 and picked["text"].is_unique
     assert corpus.flags.loc[picked.index, "queues"].all() and set(picked.index) <= set(vectors.rows)
+
+
+@pytest.fixture(scope="module")
+def ranked_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store plus priorities, quotes (picked with seeded stand-in vectors) and the bundled aspect scores."""
+    from textmine.insights.brief import priority_quotes
+    from textmine.insights.priority import priorities
+    from textmine.pipeline import themed_comments
+
+    path = _build(tmp_path_factory.mktemp("ranked") / "demo.duckdb")
+    with Store(path) as store:
+        store.replace_aspects(pd.read_csv(ROOT / "data" / "comments" / "aspect_scores.csv"))
+        coded = themed_comments(store)
+        ranked = priorities(coded, store.read("services"), store.read("aspect_scores"))
+        vectors = np.random.default_rng(0).normal(size=(len(coded), 8))
+        store.replace_derived("priorities", ranked)
+        store.replace_derived("priority_quotes", priority_quotes(ranked, coded, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)))
+    return path
+
+
+def test_services_page_opens_on_the_brief_with_the_top_problem(ranked_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    monkeypatch.setenv("TEXTMINE_STORE", str(ranked_store))
+    monkeypatch.setenv("TEXTMINE_TAXONOMY_DRAFT", str(tmp_path / "taxonomy_draft.yaml"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    service, theme, n = _sql(ranked_store, "SELECT service_no, theme, n_comments FROM priorities WHERE kind = 'problem' "
+                                           "AND rank = 1 ORDER BY n_comments DESC, service_no LIMIT 1")[0]
+    _page(at, "services").selectbox(key="sv_service").set_value(service).run()
+    brief = at.markdown[0].value
+    name = load_taxonomy().theme(theme).name.kk
+    assert brief.startswith(f"# {service}.") and f"### 1. {name}" in brief
+    assert f"{n} пікір" in brief
+    at.radio(key="sv_brief_lang").set_value("ru").run()
+    assert f"### 1. {load_taxonomy().theme(theme).name.ru}" in at.markdown[0].value
+
+
+def test_recommendations_page_counts_top_problems_per_theme(ranked_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path) -> None:
+    monkeypatch.setenv("TEXTMINE_STORE", str(ranked_store))
+    monkeypatch.setenv("TEXTMINE_TAXONOMY_DRAFT", str(tmp_path / "taxonomy_draft.yaml"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    _page(at, "recommendations")
+    summary = _frame(at, "Үздік 3 мәселе арасында (қызмет саны)")
+    counts = dict(_sql(ranked_store, "SELECT theme, count(*) FROM priorities WHERE kind = 'problem' AND rank <= 3 GROUP BY theme"))
+    shown = dict(zip(summary["Тақырып"], summary["Үздік 3 мәселе арасында (қызмет саны)"]))
+    taxonomy = load_taxonomy()
+    assert {name: count for name, count in shown.items() if count} == {taxonomy.theme(t).name.kk: c for t, c in counts.items()}

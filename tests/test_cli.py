@@ -16,7 +16,7 @@ def test_run_regenerates_the_bundled_dataset_exactly(tmp_path):
                                  "--out-dir", str(tmp_path), "--store", str(tmp_path / "s.duckdb")])
     assert result.exit_code == 0, result.output
     assert "986 comments" in result.output
-    for name in ("comments.csv", "services.csv", "rejects.csv"):
+    for name in ("comments.csv", "services.csv", "aspect_scores.csv", "rejects.csv", "recommendations.csv"):
         regenerated = pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False)
         bundled = pd.read_csv(ROOT / "data/comments" / name, dtype=str, keep_default_na=False)
         pd.testing.assert_frame_equal(regenerated, bundled, obj=name)

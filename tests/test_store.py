@@ -1,11 +1,12 @@
 """The store: idempotent per-source replacement, transactional writes, typed reads."""
 
+import duckdb
 import pandas as pd
 import pandera.errors
 import pytest
 
 from textmine import schema
-from textmine.store import Store
+from textmine.store import Store, reader_path, snapshot_path
 
 KAZAKH = "ХҚКОда айғай-шу, кімге бірінші бару керектігін көрсететін көрсеткіштер жоқ"
 
@@ -54,3 +55,31 @@ def test_read_returns_typed_columns_and_reopens_read_only(tmp_path):
         assert str(frame["service_no"].dtype) == "Int64"
         assert frame.loc[0, "region"] == "Атырау облысы"
         assert store.read("services").empty
+
+
+def test_closing_a_writer_publishes_a_snapshot_and_a_failed_one_does_not(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.replace_source("a.csv", _comments("a.csv", [KAZAKH]), _rejects("a.csv"))
+    assert reader_path(path) == snapshot_path(path) == tmp_path / "s.snapshot.duckdb"
+    with pytest.raises(RuntimeError, match="crashed"), Store(path) as store:
+        store.replace_source("a.csv", _comments("a.csv", ["Всё хорошо", "Бәрі жақсы"]), _rejects("a.csv"))
+        raise RuntimeError("crashed after the write")
+    with duckdb.connect(str(snapshot_path(path)), read_only=True) as snapshot:
+        assert snapshot.execute("SELECT text FROM comments").fetchall() == [(KAZAKH,)]
+    with Store(path) as store:  # the next clean close publishes what the store holds
+        assert store.count("comments") == 2
+    with duckdb.connect(str(snapshot_path(path)), read_only=True) as snapshot:
+        assert snapshot.execute("SELECT count(*) FROM comments").fetchone() == (2,)
+
+
+def test_an_unchanged_store_is_not_copied_again_and_read_only_never_publishes(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.replace_source("a.csv", _comments("a.csv", [KAZAKH]), _rejects("a.csv"))
+    published = snapshot_path(path).stat().st_mtime_ns
+    with Store(path) as store:
+        store.read("comments")
+    with Store(path, read_only=True) as store, pytest.raises(RuntimeError, match="read-only"):
+        store.publish()
+    assert snapshot_path(path).stat().st_mtime_ns == published

@@ -50,11 +50,14 @@ def ingest_report_command(
     store: StoreOption = None,
 ) -> None:
     """Parse a monitoring report: respondent quotes, services, ratings; tag languages; store them."""
+    from textmine.audit import recorded_run
     from textmine.pipeline import ingest_report
     from textmine.store import Store
 
-    with Store(store) as opened:
-        _echo_lines(ingest_report(opened, file).lines())
+    with Store(store) as opened, recorded_run(opened, "ingest report", inputs=[file]) as run:
+        summary = ingest_report(opened, file)
+        run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)
+        _echo_lines(summary.lines())
 
 
 @ingest_app.command("table")
@@ -64,13 +67,16 @@ def ingest_table_command(
     store: StoreOption = None,
 ) -> None:
     """Read a survey export into the store; rows that cannot be used are listed with their reason."""
+    from textmine.audit import recorded_run
     from textmine.ingest.errors import IngestError
     from textmine.pipeline import ingest_table
     from textmine.store import Store
 
     try:
-        with Store(store) as opened:
-            _echo_lines(ingest_table(opened, file, column_map=_parse_mapping(map_)).lines())
+        with Store(store) as opened, recorded_run(opened, "ingest table", inputs=[file], arguments={"map": map_}) as run:
+            summary = ingest_table(opened, file, column_map=_parse_mapping(map_))
+            run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)
+            _echo_lines(summary.lines())
     except IngestError as error:
         _fail(str(error))
 
@@ -81,6 +87,8 @@ def annotate_command(
     out: Annotated[Path, typer.Option("--out", help="output file; its extension picks the format")],
     text_column: Annotated[Optional[str], typer.Option("--text-column", help="column holding the comment text")] = None,
     mode: Annotated[str, typer.Option("--mode", help="themes from: auto (trained heads) | trained | zero_shot")] = "auto",
+    engine: Annotated[str, typer.Option("--engine", help="local | ray (Ray Data actor pool; needs textmine[ray])")] = "local",
+    address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster address for --engine ray [default: local Ray]")] = None,
 ) -> None:
     """Score a new survey export without the store: the same rows plus lang, lang_confidence, themes,
     theme_scores, polarity."""
@@ -89,8 +97,15 @@ def annotate_command(
 
     if mode not in ("auto", "trained", "zero_shot"):
         _fail(f"--mode must be auto, trained or zero_shot, got {mode!r}")
+    if engine not in ("local", "ray"):
+        _fail(f"--engine must be local or ray, got {engine!r}")
     try:
-        rows = annotate_file(input_file, out, text_column=text_column, mode=mode)
+        if engine == "ray":
+            from textmine.scale.ray_engine import annotate_with_ray
+
+            rows = annotate_with_ray(input_file, out, text_column=text_column, mode=mode, address=address)
+        else:
+            rows = annotate_file(input_file, out, text_column=text_column, mode=mode)
     except IngestError as error:
         _fail(str(error))
     typer.echo(f"wrote {rows} rows to {out}")
@@ -227,6 +242,62 @@ def drivers_command(store: StoreOption = None) -> None:
         typer.echo(service_association(services, shares, min_comments=sizes).to_string(index=False))
 
 
+@app.command("recommend")
+def recommend_command(
+    service: Annotated[Optional[list[int]], typer.Option("--service", help="service number (repeatable) [default: all]")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="kk | ru")] = "kk",
+    format_: Annotated[str, typer.Option("--format", help="md | json | csv | docx")] = "md",
+    out: Annotated[Optional[Path], typer.Option("--out", help="file to write (required for docx) [default: stdout]")] = None,
+    rerank: Annotated[bool, typer.Option("--rerank", help="recompute priorities and quotes first")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Evidence briefs per service: the problems to fix first and the strengths, each with its numbers,
+    quotes and a recommendation sentence (kk or ru); csv gives the ranked table (recommendations.csv)."""
+    from textmine.atomic import atomic_path
+    from textmine.embed import default_embedder
+    from textmine.insights.brief import brief_json, brief_markdown, briefs_docx, recommendations_table
+    from textmine.insights.export import write_table
+    from textmine.pipeline import rank_priorities, service_briefs, stored_priorities
+    from textmine.store import Store
+
+    if lang not in ("kk", "ru"):
+        _fail(f"--lang must be kk or ru, got {lang!r}")
+    if format_ not in ("md", "json", "csv", "docx"):
+        _fail(f"--format must be md, json, csv or docx, got {format_!r}")
+    if format_ == "docx" and out is None:
+        _fail("--format docx needs --out FILE")
+    embedder = default_embedder()
+    with Store(store) as opened:
+        if rerank or not len(stored_priorities(opened)[0]):
+            rank_priorities(opened, embedder)
+        if format_ == "csv":
+            table = recommendations_table(*stored_priorities(opened))
+            if service:
+                table = table[table["service_no"].isin(service)]
+            if out is None:
+                typer.echo(table.to_csv(index=False), nl=False)
+            else:
+                write_table(table, out)
+                typer.echo(f"wrote {len(table)} ranked themes to {out}")
+            return
+        try:
+            briefs = service_briefs(opened, embedder, service or None, lang)
+        except ValueError as error:
+            _fail(str(error))
+    if format_ == "docx":
+        briefs_docx(briefs, out)
+        typer.echo(f"wrote {len(briefs)} briefs to {out}")
+        return
+    text = ("\n\n".join(brief_markdown(b) for b in briefs) if format_ == "md"
+            else "[\n" + ",\n".join(brief_json(b) for b in briefs) + "\n]")
+    if out is None:
+        typer.echo(text)
+        return
+    with atomic_path(out) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {len(briefs)} briefs to {out}")
+
+
 @app.command("topics")
 def topics_command(
     clusters: Annotated[Optional[int], typer.Option("--clusters", help="number of clusters [default: automatic]")] = None,
@@ -237,13 +308,19 @@ def topics_command(
     store: StoreOption = None,
 ) -> None:
     """Discover topics (clusters with Kazakh/Russian keyword labels) and flag new-theme candidates."""
+    from textmine.audit import recorded_run
     from textmine.embed import default_embedder
     from textmine.pipeline import discover_store_topics
     from textmine.store import Store
 
+    options = {"clusters": clusters, "groups": groups, "service": service, "region": region, "theme": theme}
     with Store(store) as opened:
         try:
-            table = discover_store_topics(opened, default_embedder(), clusters, groups, service, region, theme)
+            with recorded_run(opened, "topics", arguments=options) as run:
+                embedder = default_embedder()
+                run.note(model_id=embedder.model_id)
+                table = discover_store_topics(opened, embedder, clusters, groups, service, region, theme)
+                run.count(processed=int(table["size"].sum()))
         except ValueError as error:
             _fail(str(error))
     columns = ["cluster", "size", "label_kk", "label_ru", "label_ru_source", "dominant_theme", "dominant_share",
@@ -257,17 +334,109 @@ def run_command(
     out_dir: Annotated[Path, typer.Option("--out-dir", help="where to write the bundled CSVs")] = Path("data/comments"),
     store: StoreOption = None,
 ) -> None:
-    """The main job on the bundled data: ingest the seed report, embed, theme, store, export the bundled CSVs."""
+    """The main job on the bundled data: ingest the seed report, embed, theme, rank each service's problems,
+    store, export the bundled CSVs."""
+    from textmine.audit import recorded_run
     from textmine.embed import default_embedder
-    from textmine.pipeline import classify_comments, export_bundled, ingest_report
+    from textmine.pipeline import classify_comments, export_bundled, ingest_report, rank_priorities
+    from textmine.store import Store
+
+    with Store(store) as opened, recorded_run(opened, "run", inputs=[report], arguments={"out_dir": out_dir}) as run:
+        with run.stage("ingest"):
+            summary = ingest_report(opened, report)
+        run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)
+        _echo_lines(summary.lines())
+        with run.stage("classify"):
+            embedder = default_embedder()
+            run.note(model_id=embedder.model_id)
+            themes = classify_comments(opened, embedder)
+        typer.echo(f"themed {len(themes)} comments ({themes['theme_mode'].iloc[0] if len(themes) else '-'} mode)")
+        with run.stage("recommend"):
+            ranked, _ = rank_priorities(opened, embedder)
+        typer.echo(f"ranked {len(ranked)} problems and strengths across {ranked['service_no'].nunique()} services")
+        with run.stage("export"):
+            written = export_bundled(opened, out_dir)
+        for path in written:
+            typer.echo(f"wrote {path}")
+
+
+@app.command("synth")
+def synth_command(
+    n: Annotated[int, typer.Option("--n", help="number of synthetic respondent rows")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="random seed (same n and seed: same file)")] = 0,
+    out: Annotated[Optional[Path], typer.Option("--out", help=".csv or .parquet whose name contains 'synthetic' [default: synthetic_N.csv]")] = None,
+) -> None:
+    """Write a SYNTHETIC load-test corpus (kk/ru/mixed, typos, services, regions, ratings); never real data."""
+    from textmine.scale.dedup import duplicate_report
+    from textmine.scale.synth import synth_corpus, write_synth
+
+    target = out or Path(f"synthetic_{n}.csv")
+    try:
+        write_synth(n, seed, target)
+    except ValueError as error:
+        _fail(str(error))
+    typer.echo(f"wrote {n} synthetic rows to {target}")
+    _echo_lines(duplicate_report(synth_corpus(n, seed)["text"].tolist(), top=5).lines())
+
+
+@app.command("process")
+def process_command(
+    file: Annotated[Path, typer.Argument(help=".csv or .parquet survey export (any size)", exists=True, dir_okay=False)],
+    chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="rows per chunk")] = 10_000,
+    mode: Annotated[str, typer.Option("--mode", help="auto | trained | zero_shot")] = "auto",
+    map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD (repeatable)")] = [],
+    store: StoreOption = None,
+) -> None:
+    """Ingest, tag, embed and theme a big export chunk by chunk; resumable, each distinct text processed once."""
+    from textmine.embed import default_embedder
+    from textmine.scale.chunks import process_file
+    from textmine.scale.estimate import estimate_run
+    from textmine.store import Store
+
+    from textmine.classify.annotator import ThemeAnnotator
+
+    embedder = default_embedder()
+    annotator = ThemeAnnotator(embedder.model_id, mode=mode)
+    with Store(store) as opened:
+        try:
+            typer.echo(estimate_run(opened, file, embedder, chunk_rows, annotator=annotator).line())
+            _echo_lines(process_file(opened, file, embedder, chunk_rows=chunk_rows, annotator=annotator,
+                                     column_map=_parse_mapping(map_)).lines())
+        except ValueError as error:
+            _fail(str(error))
+
+
+@app.command("topics-refit")
+def topics_refit_command(
+    sample: Annotated[int, typer.Option("--sample", help="comments the topics are fitted on")] = 20_000,
+    clusters: Annotated[Optional[int], typer.Option("--clusters", help="number of clusters [default: automatic]")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Re-fit topics on a sample of the whole store and assign every comment to them."""
+    from textmine.embed import default_embedder
+    from textmine.scale.incremental import refit_topics
     from textmine.store import Store
 
     with Store(store) as opened:
-        _echo_lines(ingest_report(opened, report).lines())
-        themes = classify_comments(opened, default_embedder())
-        typer.echo(f"themed {len(themes)} comments ({themes['theme_mode'].iloc[0] if len(themes) else '-'} mode)")
-        for path in export_bundled(opened, out_dir):
-            typer.echo(f"wrote {path}")
+        try:
+            table = refit_topics(opened, default_embedder(), sample=sample, n_clusters=clusters)
+        except ValueError as error:
+            _fail(str(error))
+    typer.echo(table[["cluster", "size", "label_kk", "label_ru"]].to_string(index=False))
+
+
+@app.command("topics-assign")
+def topics_assign_command(store: StoreOption = None) -> None:
+    """Assign comments added since the last re-fit to the fitted topics; say whether a re-fit is due."""
+    from textmine.embed import default_embedder
+    from textmine.scale.incremental import assign_new_comments
+    from textmine.store import Store
+
+    with Store(store) as opened:
+        try:
+            _echo_lines(assign_new_comments(opened, default_embedder()).lines())
+        except LookupError as error:
+            _fail(str(error))
 
 
 @models_app.command("build")
@@ -289,8 +458,13 @@ def embed_command(store: StoreOption = None) -> None:
     from textmine.pipeline import comment_vectors
     from textmine.store import Store
 
-    with Store(store) as opened:
-        comments, vectors = comment_vectors(opened, default_embedder())
+    from textmine.audit import recorded_run
+
+    with Store(store) as opened, recorded_run(opened, "embed") as run:
+        embedder = default_embedder()
+        run.note(model_id=embedder.model_id)
+        comments, vectors = comment_vectors(opened, embedder)
+        run.count(rows_in=len(comments), processed=len(vectors))
         typer.echo(f"{len(comments)} comments have {vectors.shape[1]}-d vectors")
 
 
@@ -301,8 +475,12 @@ def train_command(store: StoreOption = None) -> None:
     from textmine.pipeline import train_heads_from_labels
     from textmine.store import Store
 
-    with Store(store) as opened:
+    from textmine.audit import recorded_run
+
+    with Store(store) as opened, recorded_run(opened, "train") as run:
         heads = train_heads_from_labels(opened, default_embedder())
+        run.note(model_id=heads.card.embedding_model_id, taxonomy_version=heads.card.taxonomy_version)
+        run.count(processed=heads.card.n_train)
     typer.echo(f"trained on {heads.card.n_train} labelled texts; heads saved to models/heads")
 
 
@@ -316,8 +494,13 @@ def classify_command(
     from textmine.pipeline import classify_comments
     from textmine.store import Store
 
-    with Store(store) as opened:
-        themes = classify_comments(opened, default_embedder(), mode=mode)
+    from textmine.audit import recorded_run
+
+    with Store(store) as opened, recorded_run(opened, "classify", arguments={"mode": mode}) as run:
+        embedder = default_embedder()
+        run.note(model_id=embedder.model_id)
+        themes = classify_comments(opened, embedder, mode=mode)
+        run.count(processed=len(themes))
     typer.echo(f"themed {len(themes)} comments")
 
 
@@ -348,6 +531,20 @@ def info_command(store: StoreOption = None) -> None:
             typer.echo(f"{table}: {opened.count(table)}")
 
 
+@app.command("runs")
+def runs_command(
+    last: Annotated[Optional[int], typer.Option("--last", help="only the N most recent runs")] = None,
+    store: StoreOption = None,
+) -> None:
+    """The audit trail: one line per run (command, inputs and their sha256, rows, model, taxonomy, code, timings)."""
+    from textmine.audit import run_lines
+    from textmine.store import Store
+
+    with Store(store, read_only=True) as opened:
+        lines = run_lines(opened, last)
+        typer.echo("\n".join(lines) if lines else f"no runs recorded in {opened.path}")
+
+
 @eval_app.command("lang")
 def eval_lang_command(
     testset: Annotated[Path, typer.Option("--testset", exists=True, dir_okay=False)] = Path("data/eval/lang_testset.csv"),
@@ -373,6 +570,16 @@ def eval_embed_command() -> None:
     from textmine.embed.crosslingual import evaluate_parallel
 
     typer.echo(evaluate_parallel(default_embedder()).to_string(index=False))
+
+
+@eval_app.command("pii")
+def eval_pii_command(
+    testset: Annotated[Path, typer.Option("--testset", exists=True, dir_okay=False)] = Path("data/eval/pii_testset.csv"),
+) -> None:
+    """Personal data: span-level precision/recall/F1 per type and language on the labelled sentences."""
+    from textmine.privacy import evaluate_pii
+
+    typer.echo(evaluate_pii(testset).to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from textmine.langid import tag_languages
 from textmine.store import Store
 
 if TYPE_CHECKING:
+    from textmine.insights.brief import Brief
     from textmine.classify.persist import Heads
     from textmine.classify.taxonomy import Taxonomy
     from textmine.embed import Embedder
@@ -53,20 +54,34 @@ def with_languages(comments: pd.DataFrame) -> pd.DataFrame:
     return comments.assign(lang=tagged["lang"].to_numpy(), lang_confidence=tagged["lang_confidence"].to_numpy())
 
 
+PERSONAL_COLUMNS = ("text", "raw_text", "extra")
+
+
+def without_personal_data(comments: pd.DataFrame, keep_raw: bool = False) -> pd.DataFrame:
+    """``comments`` with IIN/BIN, phones, e-mails, cards and self-introduced names masked (``[ИИН]``, ``[ТЕЛ]``...)
+    in the text, raw text and extra columns; unchanged when the user opts in to keeping the raw text."""
+    from textmine.privacy import mask_frame
+
+    return comments if keep_raw else mask_frame(comments, PERSONAL_COLUMNS)
+
+
 def _reason_counts(rejects: pd.DataFrame) -> dict[str, int]:
     # Reasons may carry specifics after a colon ("rating '6' outside 1-5"); group on the whole text.
     return {str(k): int(v) for k, v in rejects["reason"].value_counts().head(10).items()}
 
 
-def ingest_report(store: Store, path: Path) -> IngestSummary:
-    """Parse a monitoring report, tag languages, and replace its rows (and the services table) in the store."""
+def ingest_report(store: Store, path: Path, keep_raw: bool = False) -> IngestSummary:
+    """Parse a monitoring report, mask personal data (unless ``keep_raw``), tag languages, and replace its rows
+    (and the services and aspect-score tables) in the store."""
     from textmine.ingest.report import parse_report
+    from textmine.ingest.report_aspects import parse_aspects
 
     started = time.perf_counter()
     parsed = parse_report(Path(path))
-    comments = with_languages(parsed.comments)
+    comments = with_languages(without_personal_data(parsed.comments, keep_raw))
     store.replace_source(Path(path).name, comments, parsed.rejects)
     store.replace_services(parsed.services)
+    store.replace_aspects(parse_aspects(Path(path)))
     return IngestSummary(
         source_file=Path(path).name,
         rows_in=len(comments) + len(parsed.rejects),
@@ -78,13 +93,15 @@ def ingest_report(store: Store, path: Path) -> IngestSummary:
     )
 
 
-def ingest_table(store: Store, path: Path, column_map: Mapping[str, str] | None = None) -> IngestSummary:
-    """Read a survey export, tag languages, and replace its rows in the store."""
+def ingest_table(store: Store, path: Path, column_map: Mapping[str, str] | None = None,
+                 keep_raw: bool = False) -> IngestSummary:
+    """Read a survey export, mask personal data (unless ``keep_raw``), tag languages, and replace its rows in
+    the store."""
     from textmine.ingest.table import read_table
 
     started = time.perf_counter()
     parsed = read_table(Path(path), column_map=column_map)
-    comments = with_languages(parsed.comments)
+    comments = with_languages(without_personal_data(parsed.comments, keep_raw))
     store.replace_source(Path(path).name, comments, parsed.rejects)
     return IngestSummary(
         source_file=Path(path).name,
@@ -143,22 +160,72 @@ def train_heads_from_labels(store: Store, embedder: "Embedder", heads_dir: Path 
 
 
 def export_bundled(store: Store, out_dir: Path = BUNDLED_DIR) -> list[Path]:
-    """Write the store's comments (with their themes), services and rejects as the bundled CSV dataset."""
+    """Write the store's comments (with their themes), services, aspect scores, rejects and (once ranked)
+    recommendations as the bundled CSV dataset."""
+    from textmine.insights.brief import recommendations_table
+
     comments = store.read("comments")
     themes = store.read("comment_themes").drop(columns=["theme_mode"])
     tables = {
         "comments": comments.merge(themes, on="id", how="left"),
         "services": store.read("services"),
+        "aspect_scores": store.read("aspect_scores"),
         "rejects": store.read("rejects"),
     }
+    ranked, quotes = stored_priorities(store)
+    if len(ranked):
+        tables["recommendations"] = recommendations_table(ranked, quotes)
     order = {"comments": ["service_no", "source_line"], "services": ["service_no"],
-             "rejects": ["source_file", "source_line"]}
+             "aspect_scores": ["service_no", "source_line", "aspect"], "rejects": ["source_file", "source_line"],
+             "recommendations": ["service_no", "kind", "rank"]}
     written = []
     for table, frame in tables.items():
         target = Path(out_dir) / f"{table}.csv"
         write_table(frame.sort_values(order[table], kind="stable").reset_index(drop=True), target)
         written.append(target)
     return written
+
+
+def rank_priorities(store: Store, embedder: "Embedder") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rank every service's problems and strengths (comments, aspect scores), pick each ranked theme's quotes,
+    and store both as the derived tables ``priorities`` and ``priority_quotes``."""
+    from textmine.insights.brief import priority_quotes
+    from textmine.insights.priority import priorities
+
+    coded = themed_comments(store)
+    _, vectors = comment_vectors(store, embedder, coded)
+    ranked = priorities(coded, store.read("services"), store.read("aspect_scores"))
+    quotes = priority_quotes(ranked, coded, vectors)
+    store.replace_derived("priorities", ranked)
+    store.replace_derived("priority_quotes", quotes)
+    return ranked, quotes
+
+
+def stored_priorities(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``priorities`` and ``priority_quotes`` written by :func:`rank_priorities` (empty when never run)."""
+    ranked = store.read_derived("priorities")
+    ranked.attrs["by"] = "service_no"
+    return ranked, store.read_derived("priority_quotes")
+
+
+def service_briefs(store: Store, embedder: "Embedder", service_nos: list[int] | None = None,
+                   lang: str = "kk") -> list["Brief"]:
+    """Evidence briefs of the given services (all ranked services when None) in ``lang``, from the stored
+    priorities and quotes (ranked first when the store has none)."""
+    from textmine.insights.brief import service_brief
+
+    ranked, quotes = stored_priorities(store)
+    if not len(ranked):
+        ranked, quotes = rank_priorities(store, embedder)
+    coded = themed_comments(store)
+    _, vectors = comment_vectors(store, embedder, coded)
+    services, aspects = store.read("services"), store.read("aspect_scores")
+    known = sorted(int(n) for n in ranked["service_no"].unique())
+    wanted = known if service_nos is None else service_nos
+    unknown = sorted(set(wanted) - set(known))
+    if unknown:
+        raise ValueError(f"no ranked themes for service(s) {unknown}; services with comments: {known[0]}-{known[-1]}")
+    return [service_brief(n, ranked, coded, vectors, services, aspects, lang=lang, quotes=quotes) for n in wanted]
 
 
 def themed_comments(store: Store) -> pd.DataFrame:

@@ -5,15 +5,29 @@ Tables (one row per ...):
 - ``rejects``   input row or «...» that did not become a comment, with its reason;
 - ``services``  service of a monitoring report (schema ``SERVICES``);
 - ``comment_themes``  comment's themes, scores and polarity (schema ``COMMENT_THEMES``);
-- ``label_feedback``  analyst's accept/reject of a theme on a comment, used by the next training run.
+- ``label_feedback``  analyst's accept/reject of a theme on a comment, used by the next training run;
+- ``aspect_scores``  report's satisfaction figure for one quality aspect of a service (``ASPECT_SCORES``);
+- ``runs``, ``run_stages``  the audit trail: run of a command, and timed stage of a run (``textmine.audit``).
 
 Writes are per source file and transactional: ingesting a file replaces every row that came from
 that file, so re-ingesting the same file is idempotent and a crash leaves the previous state.
+
+Concurrency: DuckDB lets one process write a file, and no other process may even open it read-only
+meanwhile. So a writer publishes a *snapshot*: when a writable ``Store`` closes without an error and the
+file changed since the last snapshot, it checkpoints and copies the store to ``<name>.snapshot.duckdb``
+beside it (written to a temporary file, then renamed over the old snapshot in one step). Readers that
+must never wait for the writer (the app) open :func:`reader_path`: the newest complete snapshot, never
+a half-written one (an open reader keeps the file it opened). A read-only ``Store`` opens the store
+itself and falls back to the snapshot while a writer holds the lock; a writer waits up to
+``LOCK_WAIT_S`` for short-lived readers to let go. A failed command publishes nothing, so readers keep
+the last state a command completed; the next successful write publishes the newer state.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -21,8 +35,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from textmine import schema
+from textmine.atomic import atomic_path
 
 DEFAULT_PATH = Path("data/textmine.duckdb")
+LOCK_WAIT_S = 10.0
 
 _DUCK_TYPES = {"str": "VARCHAR", "string": "VARCHAR", "Int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN"}
 _KEYS = {"comments": "id", "services": "service_no", "comment_themes": "id"}
@@ -32,18 +48,49 @@ TABLES: dict[str, pa.DataFrameSchema] = {
     "services": schema.SERVICES,
     "comment_themes": schema.COMMENT_THEMES,
     "label_feedback": schema.LABEL_FEEDBACK,
+    "aspect_scores": schema.ASPECT_SCORES,
 }
 
 # Tables recomputed as a whole by a stage, with the columns that stage documents.
 DERIVED = {
     "topic_clusters": "textmine.topics.discover.Topics.clusters (list/dict cells as JSON)",
     "topic_assignments": "textmine.topics.discover.Topics.assignments",
+    "priorities": "textmine.insights.priority.priorities (by service)",
+    "priority_quotes": "textmine.insights.brief.priority_quotes",
 }
 
 
 def default_path() -> Path:
     """Store path: ``$TEXTMINE_STORE`` if set, else ``data/textmine.duckdb``."""
     return Path(os.environ.get("TEXTMINE_STORE", DEFAULT_PATH))
+
+
+def snapshot_path(path: Path | str) -> Path:
+    """The published read-only copy of the store at ``path`` (``x.duckdb`` -> ``x.snapshot.duckdb``)."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.snapshot{path.suffix}")
+
+
+def reader_path(path: Path | str) -> Path:
+    """The file a reader that must not wait for the writer opens: the snapshot if one was published, else the store."""
+    snapshot = snapshot_path(path)
+    return snapshot if snapshot.exists() else Path(path)
+
+
+def _is_lock_conflict(error: duckdb.Error) -> bool:
+    return "lock" in str(error).lower()
+
+
+def _connect(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnection:
+    """Connect, retrying while another process holds a conflicting lock for at most ``wait_s`` seconds."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if not _is_lock_conflict(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.1)
 
 
 def _create_sql(table: str, table_schema: pa.DataFrameSchema) -> str:
@@ -58,25 +105,50 @@ def _create_sql(table: str, table_schema: pa.DataFrameSchema) -> str:
 class Store:
     """A DuckDB-backed store; use as a context manager."""
 
-    def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str | None = None, read_only: bool = False, wait_s: float = LOCK_WAIT_S) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only
+        self.source = self.path  # the file actually opened: the snapshot when a read-only open found the store locked
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = duckdb.connect(str(self.path), read_only=read_only)
-        if not read_only:
+            self.connection = _connect(self.path, False, wait_s)
             for table, table_schema in TABLES.items():
                 self.connection.execute(_create_sql(table, table_schema))
+            return
+        try:
+            self.connection = _connect(self.path, True, 0.0 if snapshot_path(self.path).exists() else wait_s)
+        except duckdb.IOException as error:
+            if not (_is_lock_conflict(error) and snapshot_path(self.path).exists()):
+                raise
+            self.source = snapshot_path(self.path)
+            self.connection = duckdb.connect(str(self.source), read_only=True)
 
     def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        self.close(publish=exc_type is None)
 
-    def close(self) -> None:
-        """Close the connection."""
-        self.connection.close()
+    def close(self, publish: bool = True) -> None:
+        """Close the connection; a writable store first publishes its snapshot if ``publish`` and it changed."""
+        try:
+            if publish and not self.read_only:
+                self.connection.execute("CHECKPOINT")
+                snapshot = snapshot_path(self.path)
+                if not snapshot.exists() or self.path.stat().st_mtime_ns >= snapshot.stat().st_mtime_ns:
+                    self.publish()
+        finally:
+            self.connection.close()
+
+    def publish(self) -> Path:
+        """Checkpoint, then atomically replace the snapshot with a copy of the store; return the snapshot path."""
+        if self.read_only:
+            raise RuntimeError(f"{self.path} is open read-only; only the writer publishes snapshots")
+        self.connection.execute("CHECKPOINT")
+        snapshot = snapshot_path(self.path)
+        with atomic_path(snapshot) as temporary:
+            shutil.copyfile(self.path, temporary)
+        return snapshot
 
     def replace_source(self, source_file: str, comments: pd.DataFrame, rejects: pd.DataFrame) -> None:
         """Atomically replace every comment and reject that came from ``source_file``."""
@@ -96,6 +168,13 @@ class Store:
         services = schema.validate(services, schema.SERVICES)
         self._transaction(
             lambda con: (con.execute("DELETE FROM services"), self._insert(con, "services", services))
+        )
+
+    def replace_aspects(self, aspects: pd.DataFrame) -> None:
+        """Atomically replace the aspect-score table (the report's per-service quality-aspect figures)."""
+        aspects = schema.validate(aspects, schema.ASPECT_SCORES)
+        self._transaction(
+            lambda con: (con.execute("DELETE FROM aspect_scores"), self._insert(con, "aspect_scores", aspects))
         )
 
     def replace_themes(self, themes: pd.DataFrame) -> None:

@@ -1,8 +1,9 @@
 """Cached access to the store for the pages: the corpus, vectors, embedder, topics, feedback writes.
 
 Heavy objects are ``st.cache_resource`` (shared, never copied; pages treat them as read-only) and keyed
-by the store's path and modification time, so a rebuilt store is reloaded. Connections are opened for
-a read or a write and closed at once, so the pipeline can write the store while the app runs.
+by the store's path and the modification time of the file read, so a newly published store is reloaded.
+Reads go to the snapshot the pipeline publishes (``textmine.store``), so the app keeps serving while the
+pipeline writes; feedback is written to the store itself (briefly), which publishes a fresh snapshot.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from textmine.app.query import Corpus, Vectors, has_vectors, load_corpus, load_vectors
+from textmine.app.query import Corpus, Vectors, connect, has_vectors, load_corpus, load_vectors
 from textmine.classify.taxonomy import Taxonomy, load_taxonomy
 
 MAX_TOPIC_COMMENTS = 5000
@@ -28,9 +29,12 @@ def store_path() -> Path:
 
 
 def store_version(path: Path) -> float:
-    """Modification time of the store (and its write-ahead log): changes whenever it is written."""
-    wal = path.with_name(path.name + ".wal")
-    return max(p.stat().st_mtime for p in (path, wal) if p.exists())
+    """Modification time of what the app reads: the published snapshot, else the store and its write-ahead log."""
+    from textmine.store import reader_path
+
+    read = reader_path(path)
+    wal = read.with_name(read.name + ".wal")
+    return max(p.stat().st_mtime for p in (read, wal) if p.exists())
 
 
 @st.cache_resource(show_spinner=False)
@@ -103,12 +107,10 @@ def topics(path: str, version: float, rows: tuple[int, ...], seed: int = 0):
 
 
 def feedback(path: Path) -> pd.DataFrame:
-    """Analysts' saved label decisions (empty when the store has none yet)."""
-    import duckdb
-
+    """Analysts' saved label decisions as last published (empty when the store has none yet)."""
     from textmine import schema
 
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect(path)
     try:
         tables = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
         if "label_feedback" not in tables:

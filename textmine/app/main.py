@@ -10,7 +10,7 @@ import streamlit as st
 from textmine.app import data
 from textmine.app.context import Context
 from textmine.app.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from textmine.app.pages import crosstab, discovery, overview, quotes, review, services, themes
+from textmine.app.pages import crosstab, discovery, overview, quotes, recommendations, review, services, themes
 from textmine.app.query import Corpus, Filters, filter_mask, options
 from textmine.classify.taxonomy import Taxonomy
 
@@ -18,6 +18,7 @@ PAGES: dict[str, Callable[[Context], None]] = {
     "overview": overview.render,
     "themes": themes.render,
     "services": services.render,
+    "recommendations": recommendations.render,
     "quotes": quotes.render,
     "review": review.render,
     "crosstab": crosstab.render,

@@ -1,7 +1,9 @@
 """The app's data in memory and the questions pages ask of it (pure pandas/numpy, no Streamlit).
 
 A :class:`Corpus` is loaded once per store version; filters return boolean masks over its rows, so a
-filter change costs a few vectorised comparisons, never a database round trip.
+filter change costs a few vectorised comparisons, never a database round trip. Reads open the store's
+published snapshot when there is one (``textmine.store.reader_path``), so they never wait for, or block,
+a pipeline writing the store.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from textmine.store import reader_path
 
 CATEGORICAL = ("lang", "service_name", "agency", "region", "polarity", "rating_band", "service_score_band")
 ATTRIBUTES = ("region", "agency", "service_name", "lang", "rating_band", "service_score_band", "polarity")
@@ -60,6 +63,11 @@ class Filters:
     ratings: tuple[int, ...] = ()
 
 
+def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to what readers of the store at ``path`` see (its snapshot, else the store)."""
+    return duckdb.connect(str(reader_path(path)), read_only=True)
+
+
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("SHOW TABLES").fetchall()}
 
@@ -80,11 +88,11 @@ def _theme_columns(theme_ids: list[str]) -> tuple[str, list[str]]:
 
 def load_corpus(path: Path | str, theme_order: list[str] | None = None) -> Corpus:
     """Read comments, their themes (flags and scores unpacked in DuckDB) and the services from the
-    store at ``path`` (opened read-only). Themes are ordered as ``theme_order``, then any others."""
+    store at ``path`` (its snapshot when published, opened read-only). Themes are ordered as ``theme_order``, then any others."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"store {path} does not exist")
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect(path)
     try:
         tables = _tables(con)
         if "comments" not in tables:
@@ -226,7 +234,7 @@ def has_vectors(path: Path | str) -> bool:
     """Whether the store holds any cached passage vectors (checked without loading a model)."""
     from textmine.embed.cache import TABLE as EMBEDDINGS
 
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect(path)
     try:
         return EMBEDDINGS in _tables(con) and bool(
             con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {EMBEDDINGS} WHERE kind = 'passage' LIMIT 1)").fetchone()[0])
@@ -238,7 +246,7 @@ def load_vectors(path: Path | str, texts: pd.Series, model_id: str, dim: int) ->
     """Passage vectors of ``texts`` already cached in the store for ``model_id`` (none are computed)."""
     from textmine.embed.cache import TABLE as EMBEDDINGS, text_hash
 
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect(path)
     try:
         if EMBEDDINGS not in _tables(con):
             return Vectors(np.zeros(0, dtype=int), np.zeros((0, dim), dtype=np.float32), model_id)

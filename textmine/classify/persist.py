@@ -20,7 +20,13 @@ from textmine.classify.model import PolarityClassifier, TrainedThemeClassifier, 
 
 DEFAULT_HEADS = Path("models/heads")
 _FILES = {"themes": "themes.skops", "zero_shot": "zero_shot.skops", "polarity": "polarity.skops"}
-_ALLOWED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "textmine.classify.", "builtins.")
+# Types skops does not trust by default that our heads contain. Exact names, never prefixes: a prefix such as
+# ``builtins.`` would admit ``builtins.exec``, which skops calls with arguments taken from the file.
+_ALLOWED_TYPES = frozenset({
+    "textmine.classify.features.fold_text", "textmine.classify.features.lemma_terms",
+    "textmine.classify.model.PolarityClassifier", "textmine.classify.model.TrainedThemeClassifier",
+    "textmine.classify.model.ZeroShotThemeClassifier",
+})
 
 
 class HeadsMismatch(RuntimeError):
@@ -61,7 +67,7 @@ def save_heads(heads: Heads, folder: Path = DEFAULT_HEADS) -> None:
 
 def _load_one(path: Path):
     untrusted = skops.io.get_untrusted_types(file=path)
-    refused = [name for name in untrusted if not name.startswith(_ALLOWED_PREFIXES)]
+    refused = [name for name in untrusted if name not in _ALLOWED_TYPES]
     if refused:
         raise HeadsMismatch(f"{path}: refusing to load types outside the allow-list: {', '.join(refused)}")
     return skops.io.load(path, trusted=untrusted)

@@ -1,4 +1,5 @@
-"""Services (for managers): a service's rating card, its complaint themes with impact, typical complaints."""
+"""Services (for managers): a service's evidence brief (problems to fix first, strengths, quotes; editable,
+downloadable), then its rating card, complaint themes with impact and typical complaints."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from textmine.app import data
+from textmine.app import briefs, data
 from textmine.app.context import Context, quote_list
 from textmine.app.insights_adapter import complaint_themes, representative_quotes
 
@@ -23,6 +24,35 @@ def render(ctx: Context) -> None:
         return
     labels = {int(row.service_no): f"{int(row.service_no)}. {row.service_name}" for row in services.itertuples()}
     number = st.selectbox(ctx.t("service"), list(labels), format_func=labels.get, key="sv_service")
+    brief_tab, figures_tab = st.tabs([ctx.t("brief"), ctx.t("figures")])
+    with brief_tab:
+        _brief(ctx, number)
+    with figures_tab:
+        _figures(ctx, services, number)
+
+
+def _brief(ctx: Context, number: int) -> None:
+    """The service's draft conclusions and recommendations, in Kazakh or Russian, editable and downloadable."""
+    ranked, quotes, aspects = briefs.priorities(str(ctx.path), ctx.version)
+    if ranked.empty or number not in set(ranked["service_no"].astype(int)):
+        st.info(ctx.t("no_priorities"))
+        return
+    lang = st.radio(ctx.t("brief_language"), ("kk", "ru"), index=int(ctx.lang == "ru"), horizontal=True,
+                    format_func={"kk": "Қазақша", "ru": "Русский"}.get, key="sv_brief_lang")
+    value = briefs.brief(ctx.corpus, ranked, quotes, aspects, number, lang)
+    draft = briefs.markdown(value)
+    with st.expander(ctx.t("edit_brief")):
+        edited = st.text_area(ctx.t("edit_brief"), draft, height=400, key=f"sv_brief_text_{number}_{lang}",
+                              label_visibility="collapsed")
+    cols = st.columns(2)
+    cols[0].download_button(ctx.t("download_md"), edited, f"brief_{number}_{lang}.md", "text/markdown", key="sv_brief_md")
+    cols[1].download_button(ctx.t("download_docx"), lambda: briefs.docx_bytes(value), f"brief_{number}_{lang}.docx",
+                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="sv_brief_docx")
+    st.markdown(edited)
+
+
+def _figures(ctx: Context, services: pd.DataFrame, number: int) -> None:
+    """Rating card, score distribution, complaint themes with impact, representative complaints."""
     card = services.set_index("service_no").loc[number]
     cols = st.columns(4)
     cols[0].metric(ctx.t("respondents"), "—" if pd.isna(card["n"]) else int(card["n"]))
