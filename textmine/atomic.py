@@ -11,6 +11,8 @@ from typing import Iterator
 
 import pandas as pd
 
+from textmine.spreadsheet import safe_frame
+
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
@@ -30,12 +32,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
             os.remove(temporary)
 
 
+# Spreadsheet formats get the formula-injection guard; data formats (JSONL, Parquet) keep cells as they are.
 _WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
-    ".csv": lambda frame, path: frame.to_csv(path, index=False, encoding="utf-8"),
-    ".tsv": lambda frame, path: frame.to_csv(path, index=False, sep="\t", encoding="utf-8"),
+    ".csv": lambda frame, path: safe_frame(frame).to_csv(path, index=False, encoding="utf-8"),
+    ".tsv": lambda frame, path: safe_frame(frame).to_csv(path, index=False, sep="\t", encoding="utf-8"),
     ".jsonl": lambda frame, path: frame.to_json(path, orient="records", lines=True, force_ascii=False),
     ".parquet": lambda frame, path: frame.to_parquet(path, index=False),
-    ".xlsx": lambda frame, path: frame.to_excel(path, index=False, engine="openpyxl"),
+    ".xlsx": lambda frame, path: safe_frame(frame).to_excel(path, index=False, engine="openpyxl"),
 }
 
 

@@ -47,15 +47,17 @@ def _parse_mapping(pairs: list[str]) -> dict[str, str]:
 @ingest_app.command("report")
 def ingest_report_command(
     file: Annotated[Path, typer.Argument(help="monitoring report as text extracted from its PDF", exists=True, dir_okay=False)],
+    keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text (exports still mask it)")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Parse a monitoring report: respondent quotes, services, ratings; tag languages; store them."""
+    """Parse a monitoring report: respondent quotes, services, ratings, aspect scores; mask personal data;
+    tag languages; store them."""
     from textmine.audit import recorded_run
     from textmine.pipeline import ingest_report
     from textmine.store import Store
 
     with Store(store) as opened, recorded_run(opened, "ingest report", inputs=[file]) as run:
-        summary = ingest_report(opened, file)
+        summary = ingest_report(opened, file, keep_raw=keep_raw)
         run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)
         _echo_lines(summary.lines())
 
@@ -64,9 +66,11 @@ def ingest_report_command(
 def ingest_table_command(
     file: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX/Parquet/JSONL export, one row per respondent", exists=True, dir_okay=False)],
     map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD, e.g. --map 'Отзыв=text' (repeatable)")] = [],
+    keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text (exports still mask it)")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Read a survey export into the store; rows that cannot be used are listed with their reason."""
+    """Read a survey export into the store (personal data masked); rows that cannot be used are listed
+    with their reason."""
     from textmine.audit import recorded_run
     from textmine.ingest.errors import IngestError
     from textmine.pipeline import ingest_table
@@ -74,7 +78,7 @@ def ingest_table_command(
 
     try:
         with Store(store) as opened, recorded_run(opened, "ingest table", inputs=[file], arguments={"map": map_}) as run:
-            summary = ingest_table(opened, file, column_map=_parse_mapping(map_))
+            summary = ingest_table(opened, file, column_map=_parse_mapping(map_), keep_raw=keep_raw)
             run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)
             _echo_lines(summary.lines())
     except IngestError as error:
@@ -113,10 +117,11 @@ def annotate_command(
 
 @export_app.command("bundled")
 def export_bundled_command(
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="folder for comments.csv, services.csv, rejects.csv")] = Path("data/comments"),
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="folder for comments, services, aspect_scores, rejects, recommendations CSVs")] = Path("data/comments"),
     store: StoreOption = None,
 ) -> None:
-    """Write the store's comments (with themes), services and rejects as CSV (the bundled dataset)."""
+    """Write the store's comments (with themes; personal data masked), services, aspect scores, rejects and
+    recommendations as CSV (the bundled dataset)."""
     from textmine.pipeline import export_bundled
     from textmine.store import Store
 
@@ -150,11 +155,12 @@ def export_qdpx_command(
 ) -> None:
     """Export the coded corpus: comments as sources with attributes, themes as codes, assignments as segments."""
     from textmine.insights import export_qdpx
+    from textmine.insights.export import publishable
     from textmine.pipeline import themed_comments
     from textmine.store import Store
 
     with Store(store, read_only=True) as opened:
-        typer.echo(f"wrote {export_qdpx(themed_comments(opened), out)}")
+        typer.echo(f"wrote {export_qdpx(publishable(themed_comments(opened)), out)}")
 
 
 @export_app.command("qdc")

@@ -54,15 +54,13 @@ def with_languages(comments: pd.DataFrame) -> pd.DataFrame:
     return comments.assign(lang=tagged["lang"].to_numpy(), lang_confidence=tagged["lang_confidence"].to_numpy())
 
 
-PERSONAL_COLUMNS = ("text", "raw_text", "extra")
-
-
 def without_personal_data(comments: pd.DataFrame, keep_raw: bool = False) -> pd.DataFrame:
     """``comments`` with IIN/BIN, phones, e-mails, cards and self-introduced names masked (``[ИИН]``, ``[ТЕЛ]``...)
-    in the text, raw text and extra columns; unchanged when the user opts in to keeping the raw text."""
+    in ``text`` and ``extra``, and in ``raw_text`` unless the user opts in to keeping the original there
+    (``keep_raw``: it stays in the store only; every export masks it again)."""
     from textmine.privacy import mask_frame
 
-    return comments if keep_raw else mask_frame(comments, PERSONAL_COLUMNS)
+    return mask_frame(comments, ("text", "extra") if keep_raw else ("text", "raw_text", "extra"))
 
 
 def _reason_counts(rejects: pd.DataFrame) -> dict[str, int]:
@@ -163,8 +161,9 @@ def export_bundled(store: Store, out_dir: Path = BUNDLED_DIR) -> list[Path]:
     """Write the store's comments (with their themes), services, aspect scores, rejects and (once ranked)
     recommendations as the bundled CSV dataset."""
     from textmine.insights.brief import recommendations_table
+    from textmine.insights.export import publishable
 
-    comments = store.read("comments")
+    comments = publishable(store.read("comments"))
     themes = store.read("comment_themes").drop(columns=["theme_mode"])
     tables = {
         "comments": comments.merge(themes, on="id", how="left"),

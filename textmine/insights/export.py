@@ -9,29 +9,26 @@ import pandas as pd
 
 from textmine import atomic
 from textmine.insights.quotes import attribution
+from textmine.privacy import mask_frame
+from textmine.spreadsheet import safe_cell, safe_frame
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["publishable", "quotes_docx", "quotes_markdown", "safe_cell", "safe_frame", "write_table"]
+
+# Columns that may carry personal data in a table leaving textmine. ``text`` is masked at ingest; ``raw_text``
+# keeps the original only when the user opted in (``--keep-raw``), so it is masked on the way out.
+PERSONAL_COLUMNS = ("text", "raw_text", "extra")
 
 
-def safe_cell(value: object) -> object:
-    """A text cell starting with ``= + - @``, tab or CR gets a leading ``'`` so no spreadsheet runs it."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def publishable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with personal data masked in the text columns it carries (see :data:`PERSONAL_COLUMNS`)."""
+    columns = [column for column in PERSONAL_COLUMNS if column in frame.columns]
+    return mask_frame(frame, columns) if columns else frame
 
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every text cell and column name passed through :func:`safe_cell`."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(safe_cell)
-    safe.columns = [safe_cell(str(c)) for c in safe.columns]
-    return safe
 
 
 def write_table(frame: pd.DataFrame, path: Path | str) -> Path:
-    """Write ``frame`` atomically as ``.csv`` or ``.xlsx`` (by suffix) with formula-safe cells.
+    """Write ``frame`` atomically as ``.csv`` or ``.xlsx`` (by suffix) with personal data masked and
+    formula-safe cells.
 
     XLSX gets a frozen header row, landscape printing and column widths fitted to the content (at most 60).
     """
@@ -39,7 +36,7 @@ def write_table(frame: pd.DataFrame, path: Path | str) -> Path:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ValueError(f"{path}: unknown table format {path.suffix!r}; use .csv or .xlsx")
-    safe = safe_frame(frame)
+    safe = safe_frame(publishable(frame))
     if suffix == ".csv":
         atomic.write_table(safe, path)
         return path
