@@ -112,3 +112,40 @@ def test_filter_and_export_in_chromium(server, tmp_path: Path) -> None:
     assert len(exported) == expected
     assert set(exported["region"]) == {region}
     assert all((shots / name).stat().st_size > 10_000 for name in ("overview.png", "overview_filtered.png", "quotes.png"))
+
+
+HOSTILE = ('xsscheck <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> **bold** '
+           '[link](javascript:window.__xss=3) <b>markup</b> кезек')
+
+
+def test_hostile_comment_text_is_shown_literally_in_chromium(server) -> None:
+    """A comment carrying HTML, JavaScript and Markdown is displayed as its literal characters: no script
+    runs, no element is created from it, no Markdown renders."""
+    url, store = server
+    from textmine.store import Store
+
+    with Store(store) as opened:
+        row = opened.read("comments").iloc[[0]].assign(id="hostile00000000e2", text=HOSTILE, raw_text=HOSTILE,
+                                                       source_file="hostile.csv", source_line=1)
+        opened.replace_source("hostile.csv", row, opened.read("rejects").iloc[0:0])
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Дәйексөздер", exact=True).wait_for(timeout=60_000)
+        sidebar.get_by_text("Дәйексөздер", exact=True).click()
+        search = page.get_by_label("Мәтін бойынша іздеу")
+        search.wait_for(timeout=30_000)
+        search.fill("xsscheck")
+        search.press("Enter")
+        shown = page.locator('[data-testid="stText"]').filter(has_text="xsscheck")
+        shown.first.wait_for(timeout=30_000)
+        text = shown.first.inner_text()
+        xss = page.evaluate("() => window.__xss === undefined ? null : window.__xss")
+        injected = page.locator('img[src="x"], a[href^="javascript"]').count()
+        bold = page.locator("strong, b").filter(has_text="bold").count() + page.locator("b").filter(has_text="markup").count()
+        browser.close()
+    assert xss is None
+    assert injected == 0 and bold == 0
+    assert "<script>window.__xss=2</script>" in text and "**bold**" in text and '<img src=x onerror=' in text

@@ -53,7 +53,8 @@ def test_missing_impact_is_shown_and_the_other_weights_renormalised(ranked: pd.D
     assert top["w_aspect"] == pytest.approx(WEIGHTS["aspect"] / present)
     no_aspect = ranked[ranked["aspect_score"].isna()].iloc[0]
     assert no_aspect["missing"] == "impact,aspect"
-    assert no_aspect["w_share"] == pytest.approx(WEIGHTS["share"] / (WEIGHTS["share"] + WEIGHTS["relative"]))
+    assert no_aspect["pts_aspect"] == pytest.approx(0.5)  # unscored theme: neutral, its weight kept
+    assert no_aspect["w_share"] == pytest.approx(WEIGHTS["share"] / present)
 
 
 def test_score_is_the_weighted_sum_of_the_shown_components(ranked: pd.DataFrame) -> None:

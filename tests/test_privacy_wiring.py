@@ -54,3 +54,18 @@ def test_keep_raw_keeps_the_original_in_the_store_only(tmp_path: Path) -> None:
     assert iin not in exported and "234 56 78" not in exported and "[ИИН]" in exported
     # the formula cell is neutralised in the CSV
     assert "'=HYPERLINK" in exported and ',=HYPERLINK' not in exported
+
+
+def test_annotate_masks_the_text_column_unless_kept(tmp_path: Path) -> None:
+    from test_scale_chunks import HashEmbedder, RuleAnnotator
+
+    from textmine.annotate import annotate_file
+
+    survey, iin = _survey(tmp_path / "survey.csv")
+    masked, kept = tmp_path / "masked.csv", tmp_path / "kept.csv"
+    annotate_file(survey, masked, text_column="Отзыв", embedder=HashEmbedder(), annotator=RuleAnnotator())
+    annotate_file(survey, kept, text_column="Отзыв", keep_raw=True, embedder=HashEmbedder(), annotator=RuleAnnotator())
+    masked_rows = pd.read_csv(masked)
+    assert iin not in masked.read_text(encoding="utf-8") and "[ИИН]" in masked_rows["Отзыв"].iloc[0]
+    assert masked_rows["Оценка"].tolist() == [2, 3, 1] and len(masked_rows) == 3
+    assert iin in kept.read_text(encoding="utf-8")

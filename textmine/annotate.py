@@ -2,51 +2,94 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from textmine.atomic import write_table
 from textmine.ingest.columns import resolve_columns
-from textmine.ingest.readers import read_raw
+from textmine.ingest.readers import RawTable, read_raw
 from textmine.langid import tag_languages
 from textmine.normalise import normalise_text
 
+if TYPE_CHECKING:
+    from textmine.embed import Embedder
+
 NOTE_COLUMN = "textmine_note"
+ADDED = ["lang", "lang_confidence", "themes", "theme_scores", "polarity"]
 
 
-def annotation_columns(texts: list[str], mode: str = "auto") -> pd.DataFrame:
-    """The columns textmine adds for each text: ``lang``, ``lang_confidence``, ``themes``, ``theme_scores``,
-    ``polarity`` (themes from the trained heads, or the zero-shot mode with ``mode="zero_shot"``)."""
+@dataclass
+class AnnotationInput:
+    """An input file's rows as read: the raw table, its cells as a frame, and each row's text ('' when the
+    row is unreadable or has no text); personal data already masked unless the user kept it."""
+
+    raw: RawTable
+    original: pd.DataFrame
+    texts: list[str]
+
+
+def read_input(input_file: Path, text_column: str | None = None, keep_raw: bool = False) -> AnnotationInput:
+    """Read ``input_file`` and find its text column; mask personal data in that column unless ``keep_raw``."""
+    from textmine.privacy import mask_pii
+
+    raw = read_raw(Path(input_file))
+    column = resolve_columns(Path(input_file), raw.columns, text_column=text_column)["text"]
+    original = pd.DataFrame([row.cells for row in raw.rows], columns=raw.columns)
+    if not keep_raw:
+        original[column] = [mask_pii(value) if isinstance(value, str) else value for value in original[column]]
+    texts = [str(text) if row.problem is None and isinstance(text, str) else ""
+             for row, text in zip(raw.rows, original[column])]
+    return AnnotationInput(raw, original, texts)
+
+
+def annotation_columns(texts: list[str], mode: str = "auto", embedder: "Embedder | None" = None,
+                       annotator: object | None = None) -> pd.DataFrame:
+    """The columns textmine adds for each text (:data:`ADDED`): themes from the trained heads (or the
+    zero-shot mode with ``mode="zero_shot"``); each distinct normalised text embedded and classified once;
+    empty texts get no themes. ``embedder``/``annotator`` default to the built model and shipped heads."""
     from textmine.classify.annotator import ThemeAnnotator
     from textmine.embed import default_embedder
 
-    normalised = [normalise_text(text) for text in texts]
-    languages = tag_languages(normalised).reset_index(drop=True)
+    normalised = [normalise_text(text) if text else "" for text in texts]
+    out = tag_languages(normalised).reset_index(drop=True)
     present = [i for i, text in enumerate(normalised) if text.strip()]
-    embedder = default_embedder()
-    themed = ThemeAnnotator(embedder.model_id, mode=mode).annotate(
-        [normalised[i] for i in present], embedder.embed([normalised[i] for i in present]))
-    themes = pd.DataFrame(index=range(len(texts)), columns=["themes", "theme_scores", "polarity"], dtype=object)
-    themes.loc[present, ["themes", "theme_scores", "polarity"]] = themed[["themes", "theme_scores", "polarity"]].to_numpy()
-    return pd.concat([languages, themes], axis=1)
+    distinct = list(dict.fromkeys(normalised[i] for i in present))
+    for column in ("themes", "theme_scores", "polarity"):
+        out[column] = pd.Series([None] * len(texts), dtype=object)
+    if distinct:
+        embedder = embedder or default_embedder()
+        annotator = annotator or ThemeAnnotator(embedder.model_id, mode=mode)
+        themed = annotator.annotate(distinct, embedder.embed(distinct, show_progress=False))  # type: ignore[attr-defined]
+        position = [{text: i for i, text in enumerate(distinct)}[normalised[i]] for i in present]
+        for column in ("themes", "theme_scores", "polarity"):
+            out.loc[present, column] = themed[column].to_numpy()[position]
+    return out
 
 
-def annotate_file(input_file: Path, out: Path, text_column: str | None = None, mode: str = "auto") -> int:
+def assemble(source: AnnotationInput, added: pd.DataFrame) -> pd.DataFrame:
+    """The output table: the input's rows and columns (textmine's own replaced), the added columns
+    (empty for unreadable rows) and ``textmine_note`` with the reason a row could not be read."""
+    added = added[ADDED].astype(object)
+    added = added.where(added.notna(), None)
+    added.loc[[row.problem is not None for row in source.raw.rows], ADDED] = None
+    result = pd.concat([source.original.drop(columns=[c for c in ADDED if c in source.original.columns]),
+                        added.reset_index(drop=True)], axis=1)
+    result[NOTE_COLUMN] = [row.problem or "" for row in source.raw.rows]
+    return result
+
+
+def annotate_file(input_file: Path, out: Path, text_column: str | None = None, mode: str = "auto",
+                  keep_raw: bool = False, embedder: "Embedder | None" = None, annotator: object | None = None) -> int:
     """Read ``input_file``, add annotation columns to every row, write ``out`` atomically; return the row count.
 
     Rows the reader could not parse (a wrong field count, a broken JSON line) are kept, with empty
-    annotations and the reason in ``textmine_note``, so the output has exactly the input's rows.
+    annotations and the reason in ``textmine_note``, so the output has exactly the input's rows. Personal
+    data in the text column is masked unless ``keep_raw``.
     """
-    raw = read_raw(Path(input_file))
-    fields = resolve_columns(Path(input_file), raw.columns, text_column=text_column)
-    original = pd.DataFrame([row.cells for row in raw.rows], columns=raw.columns)
-    readable = [row.problem is None for row in raw.rows]
-    texts = [row.cells.get(fields["text"], "") if ok else "" for row, ok in zip(raw.rows, readable)]
-    added = annotation_columns(texts, mode)
-    added.loc[[not ok for ok in readable], list(added.columns)] = None
-    clashes = [column for column in added.columns if column in original.columns]
-    result = pd.concat([original.drop(columns=clashes), added], axis=1)
-    result[NOTE_COLUMN] = [row.problem or "" for row in raw.rows]
+    source = read_input(input_file, text_column, keep_raw)
+    result = assemble(source, annotation_columns(source.texts, mode, embedder, annotator))
     write_table(result, Path(out))
     return len(result)

@@ -93,9 +93,10 @@ def annotate_command(
     mode: Annotated[str, typer.Option("--mode", help="themes from: auto (trained heads) | trained | zero_shot")] = "auto",
     engine: Annotated[str, typer.Option("--engine", help="local | ray (Ray Data actor pool; needs textmine[ray])")] = "local",
     address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster address for --engine ray [default: local Ray]")] = None,
+    keep_raw: Annotated[bool, typer.Option("--keep-raw", help="leave personal data (IIN, phones, e-mails, cards, names) unmasked in the output")] = False,
 ) -> None:
-    """Score a new survey export without the store: the same rows plus lang, lang_confidence, themes,
-    theme_scores, polarity."""
+    """Score a new survey export without the store: the same rows (personal data masked in the text) plus
+    lang, lang_confidence, themes, theme_scores, polarity."""
     from textmine.annotate import annotate_file
     from textmine.ingest.errors import IngestError
 
@@ -107,9 +108,10 @@ def annotate_command(
         if engine == "ray":
             from textmine.scale.ray_engine import annotate_with_ray
 
-            rows = annotate_with_ray(input_file, out, text_column=text_column, mode=mode, address=address)
+            rows = annotate_with_ray(input_file, out, text_column=text_column, mode=mode, keep_raw=keep_raw,
+                                     address=address)
         else:
-            rows = annotate_file(input_file, out, text_column=text_column, mode=mode)
+            rows = annotate_file(input_file, out, text_column=text_column, mode=mode, keep_raw=keep_raw)
     except IngestError as error:
         _fail(str(error))
     typer.echo(f"wrote {rows} rows to {out}")
@@ -414,7 +416,7 @@ def process_command(
 
 @app.command("topics-refit")
 def topics_refit_command(
-    sample: Annotated[int, typer.Option("--sample", help="comments the topics are fitted on")] = 20_000,
+    sample: Annotated[int, typer.Option("--sample", help="comments the topics are fitted on (silhouette memory grows with its square)")] = 10_000,
     clusters: Annotated[Optional[int], typer.Option("--clusters", help="number of clusters [default: automatic]")] = None,
     store: StoreOption = None,
 ) -> None:

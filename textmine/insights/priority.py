@@ -13,17 +13,20 @@ component  value shown                                                points
 share      ``share`` = evidence comments / the group's comments       min(1, share / 0.5)
 impact     ``impact`` = the group's mean rating − its mean without    problem: clip(−impact / 0.5);
            the evidence comments (per-comment ratings only)           strength: clip(impact / 0.5)
-aspect     ``aspect_score`` (the report's 1–5 score of the aspects    problem: clip(−gap / 0.25);
-           mapped to the theme) and ``aspect_gap`` = score −          strength: clip(gap / 0.25)
-           ``aspect_median`` (the median group's score)
+aspect     ``aspect_score`` (the report's 1–5 score of the aspects    problem: clip(0.5 − gap / 0.5);
+           mapped to the theme) and ``aspect_gap`` = score −          strength: clip(0.5 + gap / 0.5)
+           ``aspect_median`` (the median group's score)               (0.5 at the median)
 relative   share of the *other* groups whose ``share`` on the theme   as is
            is strictly lower (0: lowest, 1: highest of all)
 ========== ========================================================== ================================
 
 ``score`` = Σ weight × points / Σ weight over the components present, weights share 0.4, impact 0.25,
-aspect 0.2, relative 0.15. A missing component (no per-comment ratings, as in the seed report; no aspect
-score for the theme; a single group) is shown as NaN, named in ``missing``, and its weight is shared out
-among the others: the effective weights are the ``w_*`` columns. ``rank`` orders each group's problems
+aspect 0.2, relative 0.15. A component missing from the whole analysis (no per-comment ratings, as in the
+seed report; no aspect scores at all, e.g. by region; a single group) is shown as NaN, named in ``missing``,
+and its weight is shared out among the others: the effective weights are the ``w_*`` columns. A theme the
+report gives no aspect score for, while other themes have one, is named in ``missing`` too but scored
+neutral (0.5, as at the median): sharing its weight out instead would rank unscored themes above scored
+ones whenever the score is about average. ``rank`` orders each group's problems
 (and strengths) by score, then by evidence comments, then specific themes before the general ``praise``,
 then theme id.
 
@@ -47,7 +50,8 @@ POLARITIES = {"problem": ("complaint", "suggestion"), "strength": ("praise",)}
 POSITIVE_THEMES = ("praise",)
 COMPONENTS = ("share", "impact", "aspect", "relative")
 WEIGHTS = {"share": 0.4, "impact": 0.25, "aspect": 0.2, "relative": 0.15}
-SCALES = {"share": 0.5, "impact": 0.5, "aspect": 0.25}
+SCALES = {"share": 0.5, "impact": 0.5, "aspect": 0.5}
+NEUTRAL = 0.5  # aspect points at the median service's score, and for a theme the report gives no score
 SMALL_GROUP = 10
 ASPECT_COLUMNS = ("service_no", "theme", "score")
 
@@ -183,15 +187,19 @@ def _score(table: pd.DataFrame, kind: str, weights: dict[str, float]) -> pd.Data
     points = pd.DataFrame({
         "share": (table["share"] / SCALES["share"]).clip(0, 1),
         "impact": (sign * table["impact"] / SCALES["impact"]).clip(0, 1),
-        "aspect": (sign * table["aspect_gap"] / SCALES["aspect"]).clip(0, 1),
+        "aspect": (NEUTRAL + sign * table["aspect_gap"] / SCALES["aspect"]).clip(0, 1),
         "relative": table["relative"],
     })
     present = points.notna()
+    missing = present.apply(lambda row: ",".join(c for c in COMPONENTS if not row[c]), axis=1)
+    if present["aspect"].any():  # the analysis has aspect scores: a theme without one is neutral, not dropped
+        points["aspect"] = points["aspect"].fillna(NEUTRAL)
+        present = points.notna()
     raw = present.mul(pd.Series(weights), axis=1)
     effective = raw.div(raw.sum(axis=1).replace(0, np.nan), axis=0)
     for component in COMPONENTS:
         table[f"pts_{component}"] = points[component]
         table[f"w_{component}"] = effective[component].where(present[component])
     table["score"] = (points.fillna(0) * effective.fillna(0)).sum(axis=1).where(present.any(axis=1))
-    table["missing"] = present.apply(lambda row: ",".join(c for c in COMPONENTS if not row[c]), axis=1)
+    table["missing"] = missing
     return table

@@ -23,6 +23,7 @@ from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
 OUTLIER = -1
+SILHOUETTE_SAMPLE = 5000  # silhouette needs an n × n distance matrix: score larger fits on a seeded sample
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -86,6 +87,9 @@ class TopicClusterer(BaseEstimator, ClusterMixin):
         self.linkage_ = linkage(self.centroids_, method="ward") if self.n_clusters_ > 1 else np.empty((0, 4))
         return self
 
+    def _silhouette_sample(self) -> int | None:
+        return SILHOUETTE_SAMPLE if len(self.embedding_) > SILHOUETTE_SAMPLE else None
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Nearest cluster of new vectors, ``-1`` where a vector is an outlier to every cluster."""
         similarity = self._reduce(np.asarray(X, dtype=np.float64)) @ self.centroids_.T
@@ -117,7 +121,9 @@ class TopicClusterer(BaseEstimator, ClusterMixin):
         candidates: dict[int, np.ndarray] = {}
         for k in np.unique(np.round(np.geomspace(low, high, self.n_k)).astype(int)):
             candidates[int(k)] = self._kmeans(int(k))
-            self.silhouettes_[int(k)] = float(silhouette_score(self.embedding_, candidates[int(k)], metric="cosine"))
+            self.silhouettes_[int(k)] = float(silhouette_score(self.embedding_, candidates[int(k)], metric="cosine",
+                                                               sample_size=self._silhouette_sample(),
+                                                               random_state=self.random_state))
         best = max(self.silhouettes_.values())
         chosen = max(k for k, score in self.silhouettes_.items() if score >= best - self.tolerance)
         return candidates[chosen]

@@ -1,0 +1,122 @@
+"""Chunked pipeline: an interrupted run resumes without redoing work and ends equal to an uninterrupted one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from textmine.scale.chunks import process_file
+from textmine.scale.dedup import duplicate_report
+from textmine.scale.synth import write_synth
+from textmine.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADS_MODEL_ID = json.loads((ROOT / "models" / "heads" / "card.json").read_text(encoding="utf-8"))["embedding_model_id"]
+
+
+class HashEmbedder:
+    """Deterministic stand-in for the e5 model (same id, so the shipped heads load): a unit vector per text."""
+
+    model_id, dim = HEADS_MODEL_ID, 384
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def embed(self, texts, kind="passage", batch_size=32, show_progress=True) -> np.ndarray:
+        self.embedded += list(texts)
+        rows = [np.random.default_rng(int(hashlib.sha1(t.encode()).hexdigest()[:12], 16)).normal(size=self.dim)
+                for t in texts]
+        vectors = np.array(rows, dtype=np.float32).reshape(len(texts), self.dim)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True).clip(1e-12)
+
+
+class RuleAnnotator:
+    """Stand-in for the theme heads (loading them takes seconds): themes from the vector, polarity from length."""
+
+    mode = "trained"
+    heads = SimpleNamespace(card=SimpleNamespace(training_data_sha1="test", taxonomy_version=1))
+
+    def annotate(self, texts: list[str], vectors: np.ndarray) -> pd.DataFrame:
+        themes = [";".join(t for t, v in zip(("queues", "documents"), row[:2]) if v > 0) for row in vectors]
+        return pd.DataFrame({"themes": themes, "theme_scores": [json.dumps({"queues": round(float(r[0]), 3)}) for r in vectors],
+                             "polarity": ["praise" if len(t) < 20 else "complaint" for t in texts],
+                             "theme_mode": self.mode})
+
+
+def run(store: Store, path: Path, embedder: HashEmbedder, **options):
+    """``process_file`` with the stand-in annotator, 100-row chunks and no progress bar."""
+    return process_file(store, path, embedder, annotator=RuleAnnotator(), progress=False,
+                        **{"chunk_rows": 100, **options})
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_synth(300, seed=7, out=tmp_path_factory.mktemp("scale") / "synthetic_300.csv")
+
+
+def _tables(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with Store(path, read_only=True) as store:
+        return (store.read("comments").sort_values("id").reset_index(drop=True),
+                store.read("comment_themes").sort_values("id").reset_index(drop=True))
+
+
+def test_interrupted_run_resumes_and_equals_an_uninterrupted_one(corpus: Path, tmp_path: Path) -> None:
+    with Store(tmp_path / "whole.duckdb") as store:
+        whole = run(store, corpus, HashEmbedder(), chunk_rows=100)
+    assert (whole.chunks, whole.comments) == (3, 300)
+
+    def crash(stage: str, chunk_no: int) -> None:
+        if (stage, chunk_no) == ("annotate", 1):
+            raise KeyboardInterrupt("simulated interruption")
+
+    with Store(tmp_path / "resumed.duckdb") as store:
+        with pytest.raises(KeyboardInterrupt):
+            run(store, corpus, HashEmbedder(), chunk_rows=100, hook=crash)
+        assert store.count("comments") == 100  # chunk 0 written, chunk 1 rolled back
+        calls: list[tuple[str, int]] = []
+        embedder = HashEmbedder()
+        resumed = run(store, corpus, embedder, chunk_rows=100,
+                  hook=lambda stage, no: calls.append((stage, no)))
+    assert resumed.skipped == 1
+    assert {no for _, no in calls} == {1, 2}
+    first_chunk = set(pd.read_csv(corpus, nrows=100)["text"])
+    assert not first_chunk & set(embedder.embedded) - set(pd.read_csv(corpus, skiprows=range(1, 101))["text"])
+    for got, want in zip(_tables(tmp_path / "resumed.duckdb"), _tables(tmp_path / "whole.duckdb")):
+        pd.testing.assert_frame_equal(got, want)
+
+
+def test_rerun_and_appended_rows_process_only_new_chunks(corpus: Path, tmp_path: Path) -> None:
+    grown = tmp_path / "synthetic_grown.csv"
+    frame = pd.read_csv(corpus, dtype=str, keep_default_na=False)
+    frame.iloc[:200].to_csv(grown, index=False)
+    with Store(tmp_path / "s.duckdb") as store:
+        run(store, grown, HashEmbedder(), chunk_rows=100)
+        assert run(store, grown, HashEmbedder(), chunk_rows=100).skipped == 2
+        frame.to_csv(grown, index=False)
+        more = run(store, grown, HashEmbedder(), chunk_rows=100)
+        assert (more.skipped, more.comments) == (2, 100)
+        assert store.count("comments") == 300 == store.count("comment_themes")
+        frame.iloc[:150].to_csv(grown, index=False)  # the file shrank: rows past its end go
+        run(store, grown, HashEmbedder(), chunk_rows=100)
+        assert store.count("comments") == 150 == store.count("comment_themes")
+
+
+def test_identical_texts_are_embedded_once(tmp_path: Path) -> None:
+    texts = ["Бәрі жақсы", "Всё хорошо", "Бәрі жақсы", "Кезек өте ұзақ болды", "Всё хорошо", "Бәрі жақсы"]
+    source = tmp_path / "synthetic_dups.csv"
+    pd.DataFrame({"text": texts, "rating": [5, 5, 4, 2, 5, 5]}).to_csv(source, index=False)
+    embedder = HashEmbedder()
+    with Store(tmp_path / "d.duckdb") as store:
+        summary = run(store, source, embedder, chunk_rows=4)
+        themes = store.connection.execute(
+            "SELECT c.text, t.themes, t.polarity FROM comments c JOIN comment_themes t USING (id)").df()
+    assert sorted(embedder.embedded) == sorted(set(texts)) and summary.new_texts == 3
+    assert themes.groupby("text")[["themes", "polarity"]].nunique().max().max() == 1
+    report = duplicate_report(texts)
+    assert (report.unique, round(report.share, 3), report.top[0]) == (3, 0.5, ("Бәрі жақсы", 3))

@@ -1,0 +1,287 @@
+"""Bounded-memory, resumable pipeline over a big survey export: ingest → langid → embed → classify → write,
+one chunk (``chunk_rows`` rows, default 10,000) at a time.
+
+Each chunk is parsed with the ordinary table ingest (:func:`textmine.ingest.table.read_table`, so every
+policy holds; a duplicate respondent row is only detected within its chunk), tagged, embedded and
+classified through :mod:`textmine.scale.dedup` (each distinct text once), and written in one transaction
+together with its row in the progress table::
+
+    scale_chunks(source_file, chunk_no, chunk_rows, fingerprint, first_line, last_line, rows_in,
+                 comments, rejects, new_texts, seconds, done_at)   PRIMARY KEY (source_file, chunk_no)
+
+A re-run skips every chunk whose fingerprint (hash of its raw cells) is recorded, so an interrupted run
+resumes at the first unfinished chunk and rows appended to a file cost only their own chunks. A written
+chunk replaces the store's rows of the same file and line range, so nothing is ever duplicated.
+Inputs: UTF-8 ``.csv`` (header on line 1; line numbers assume no blank lines) and ``.parquet``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from textmine import schema
+from textmine.embed.base import Embedder
+from textmine.scale.dedup import annotate_once, unique_languages
+from textmine.store import Store
+
+TABLE = "scale_chunks"
+_CREATE = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+    source_file VARCHAR NOT NULL, chunk_no INTEGER NOT NULL, chunk_rows INTEGER NOT NULL,
+    fingerprint VARCHAR NOT NULL, first_line BIGINT, last_line BIGINT, rows_in INTEGER, comments INTEGER,
+    rejects INTEGER, new_texts INTEGER, seconds DOUBLE, done_at TIMESTAMP DEFAULT current_timestamp,
+    PRIMARY KEY (source_file, chunk_no))"""
+STAGES = ("ingest", "langid", "annotate", "write")
+Hook = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class RawChunk:
+    """Rows ``first_line..last_line`` of the input as read (cells as stored), with a hash of them."""
+
+    no: int
+    frame: pd.DataFrame
+    first_line: int
+    fingerprint: str
+
+    @property
+    def last_line(self) -> int:
+        """Line of the chunk's last row."""
+        return self.first_line + len(self.frame) - 1
+
+
+@dataclass
+class ChunkedSummary:
+    """What a chunked run did, with seconds per stage."""
+
+    source_file: str
+    chunks: int = 0
+    skipped: int = 0
+    rows_in: int = 0
+    comments: int = 0
+    rejected: int = 0
+    new_texts: int = 0
+    seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    def lines(self) -> list[str]:
+        """Human-readable summary."""
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in self.stage_seconds.items())
+        head = (f"{self.source_file}: {self.chunks} chunks ({self.skipped} already done), {self.rows_in} rows in -> "
+                f"{self.comments} comments, {self.rejected} rejected, {self.new_texts} new distinct texts "
+                f"({self.seconds:.1f} s)")
+        return [head, f"  stages: {stages}"]
+
+
+def _check_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise ValueError(f"{path}: chunked runs read .csv or .parquet, not {suffix or '(no extension)'!r}; "
+                         "convert the file or use `textmine ingest table`")
+    return suffix
+
+
+def count_rows(path: Path) -> int:
+    """Data rows of a .csv (records after the header) or .parquet file, without loading it."""
+    if _check_format(Path(path)) == ".parquet":
+        return pq.ParquetFile(path).metadata.num_rows
+    with open(path, encoding="utf-8", newline="") as handle:
+        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+
+
+def _fingerprint(frame: pd.DataFrame) -> str:
+    digest = hashlib.sha1("\x1f".join(map(str, frame.columns)).encode("utf-8"))
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def raw_chunks(path: Path, chunk_rows: int) -> Iterator[RawChunk]:
+    """The file's rows, ``chunk_rows`` at a time, never holding more than one chunk."""
+    path = Path(path)
+    if _check_format(path) == ".parquet":
+        frames = (b.to_pandas() for b in pq.ParquetFile(path).iter_batches(batch_size=chunk_rows))
+        first = 1
+    else:
+        frames = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows, encoding="utf-8")
+        first = 2
+    for no, frame in enumerate(frames):
+        frame = frame.reset_index(drop=True)
+        yield RawChunk(no, frame, first + no * chunk_rows, _fingerprint(frame))
+
+
+@contextmanager
+def _quiet(logger_name: str, quiet: bool) -> Iterator[None]:
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    if quiet:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def parse_chunk(chunk: RawChunk, source_file: str, column_map: Mapping[str, str] | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Comments and rejects of a chunk, with the source file's name, lines and ids (as a whole-file ingest)."""
+    from textmine.ingest.table import read_table
+
+    with tempfile.TemporaryDirectory(prefix="textmine-chunk-") as folder:
+        staged = Path(folder) / f"{Path(source_file).stem}.parquet"
+        chunk.frame.to_parquet(staged, index=False)
+        with _quiet("textmine.ingest.table", chunk.no > 0):
+            parsed = read_table(staged, column_map=column_map)
+    offset = chunk.first_line - 1
+    comments = parsed.comments.assign(source_file=source_file, source_line=parsed.comments["source_line"] + offset)
+    comments["id"] = [schema.comment_id(source_file, int(line), raw)
+                      for line, raw in zip(comments["source_line"], comments["raw_text"])]
+    rejects = parsed.rejects.assign(source_file=source_file, source_line=parsed.rejects["source_line"] + offset)
+    return comments, rejects
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if len(frame):
+        con.register("_incoming", frame)
+        try:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
+        finally:
+            con.unregister("_incoming")
+
+
+def _delete_lines(con: duckdb.DuckDBPyConnection, source_file: str, first: int, last: int | None) -> None:
+    """Delete the store's comments (with their themes) and rejects of ``source_file`` in a line range."""
+    span = "source_file = ? AND source_line >= ?" + (" AND source_line <= ?" if last is not None else "")
+    params = [source_file, first] + ([last] if last is not None else [])
+    con.execute(f"DELETE FROM comment_themes WHERE id IN (SELECT id FROM comments WHERE {span})", params)
+    con.execute(f"DELETE FROM comments WHERE {span}", params)
+    con.execute(f"DELETE FROM rejects WHERE {span}", params)
+
+
+def _transaction(store: Store, work: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+    con = store.connection
+    con.execute("BEGIN TRANSACTION")
+    try:
+        work(con)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def write_chunk(store: Store, source_file: str, chunk: RawChunk, chunk_rows: int, comments: pd.DataFrame,
+                rejects: pd.DataFrame, themes: pd.DataFrame, new_texts: int, seconds: float) -> None:
+    """Replace the chunk's line range in the store and record the chunk as done, in one transaction."""
+    comments = schema.validate(comments, schema.COMMENTS)
+    rejects = schema.validate(rejects, schema.REJECTS)
+    themes = schema.validate(themes, schema.COMMENT_THEMES)
+    record = pd.DataFrame([{"source_file": source_file, "chunk_no": chunk.no, "chunk_rows": chunk_rows,
+                            "fingerprint": chunk.fingerprint, "first_line": chunk.first_line,
+                            "last_line": chunk.last_line, "rows_in": len(chunk.frame), "comments": len(comments),
+                            "rejects": len(rejects), "new_texts": new_texts, "seconds": seconds}])
+
+    def work(con: duckdb.DuckDBPyConnection) -> None:
+        _delete_lines(con, source_file, chunk.first_line, chunk.last_line)
+        con.execute(f"DELETE FROM {TABLE} WHERE source_file = ? AND chunk_no = ?", [source_file, chunk.no])
+        for table, frame in (("comments", comments), ("rejects", rejects), ("comment_themes", themes),
+                             (TABLE, record)):
+            _insert(con, table, frame)
+
+    _transaction(store, work)
+
+
+def done_chunks(store: Store, source_file: str, chunk_rows: int) -> dict[int, str]:
+    """Chunk number -> fingerprint of the chunks of ``source_file`` already written at this chunk size."""
+    store.connection.execute(_CREATE)
+    rows = store.connection.execute(f"SELECT chunk_no, fingerprint FROM {TABLE} WHERE source_file = ? AND chunk_rows = ?",
+                                    [source_file, chunk_rows]).fetchall()
+    return dict(rows)
+
+
+def _drop_tail(store: Store, source_file: str, chunks: int, last_line: int) -> None:
+    """Forget rows and chunk records beyond the file's end (the file shrank since an earlier run)."""
+    def work(con: duckdb.DuckDBPyConnection) -> None:
+        _delete_lines(con, source_file, last_line + 1, None)
+        con.execute(f"DELETE FROM {TABLE} WHERE source_file = ? AND chunk_no >= ?", [source_file, chunks])
+
+    _transaction(store, work)
+
+
+class _Stages:
+    """Runs the optional hook at the start of each stage and adds up the seconds spent per stage."""
+
+    def __init__(self, summary: ChunkedSummary, hook: Hook | None) -> None:
+        self.summary, self.hook = summary, hook
+
+    @contextmanager
+    def __call__(self, stage: str, chunk_no: int) -> Iterator[None]:
+        if self.hook is not None:
+            self.hook(stage, chunk_no)
+        started = time.perf_counter()
+        yield
+        self.summary.stage_seconds[stage] += time.perf_counter() - started
+
+
+def process_file(store: Store, path: Path, embedder: Embedder, chunk_rows: int = 10_000, mode: str = "auto",
+                 column_map: Mapping[str, str] | None = None, hook: Hook | None = None,
+                 progress: bool = True, annotator: object | None = None) -> ChunkedSummary:
+    """Run ingest → langid → embed → classify → write over ``path`` chunk by chunk (resumable; module doc).
+
+    ``hook(stage, chunk_no)`` is called as each stage starts (for tests and instrumentation);
+    ``annotator`` defaults to a :class:`~textmine.classify.annotator.ThemeAnnotator` in ``mode``, loaded
+    on the first chunk that needs it.
+    """
+    from textmine.classify.annotator import ThemeAnnotator
+
+    if chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be at least 1, got {chunk_rows}")
+    path = Path(path)
+    source_file = path.name
+    started = time.perf_counter()
+    summary = ChunkedSummary(source_file)
+    stage = _Stages(summary, hook)
+    done = done_chunks(store, source_file, chunk_rows)
+    total = -(-count_rows(path) // chunk_rows)
+    last_line = 0
+    with tqdm(total=total, unit="chunk", disable=not progress, desc=source_file) as bar:
+        for chunk in raw_chunks(path, chunk_rows):
+            summary.chunks += 1
+            summary.rows_in += len(chunk.frame)
+            last_line = chunk.last_line
+            if done.get(chunk.no) == chunk.fingerprint:
+                summary.skipped += 1
+                bar.update(1)
+                continue
+            chunk_started = time.perf_counter()
+            with stage("ingest", chunk.no):
+                comments, rejects = parse_chunk(chunk, source_file, column_map)
+            with stage("langid", chunk.no):
+                languages = unique_languages(comments["text"].tolist())
+                comments = comments.assign(lang=languages["lang"].to_numpy(),
+                                           lang_confidence=languages["lang_confidence"].to_numpy())
+            with stage("annotate", chunk.no):
+                annotator = annotator or ThemeAnnotator(embedder.model_id, mode=mode)
+                annotated, new_texts = annotate_once(store, embedder, annotator, comments["text"].tolist())
+                themes = annotated.assign(id=comments["id"].to_numpy())[list(schema.COMMENT_THEMES.columns)]
+            with stage("write", chunk.no):
+                write_chunk(store, source_file, chunk, chunk_rows, comments, rejects, themes, new_texts,
+                            time.perf_counter() - chunk_started)
+            summary.comments += len(comments)
+            summary.rejected += len(rejects)
+            summary.new_texts += new_texts
+            bar.update(1)
+            bar.set_postfix(rows=summary.rows_in, new_texts=summary.new_texts)
+    _drop_tail(store, source_file, summary.chunks, last_line)
+    summary.seconds = time.perf_counter() - started
+    return summary
