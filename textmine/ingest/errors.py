@@ -11,6 +11,6 @@ class IngestError(Exception):
     def __init__(self, path: Path | str, problem: str, row: int | None = None) -> None:
         self.file = Path(path).name
         self.row = row
-        self.problem = problem
+        self.problem = " ".join(problem.split())  # one line: the CLI prints it as a single error line
         where = self.file if row is None else f"{self.file}, row {row}"
-        super().__init__(f"{where}: {problem}")
+        super().__init__(f"{where}: {self.problem}")

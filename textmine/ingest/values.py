@@ -7,6 +7,7 @@ import re
 
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T].*)?")
+_LARGEST = 2**53  # beyond this floats are not exact and the store's BIGINT may overflow
 
 
 class ValueProblem(ValueError):
@@ -23,15 +24,15 @@ def whole_number(raw: str, what: str) -> int | None:
     number = float(value.replace(",", "."))
     if not number.is_integer():
         raise ValueProblem(f"{what} '{value}' is not a whole number")
+    if abs(number) > _LARGEST:
+        raise ValueProblem(f"{what} '{value}' is too large")
     return int(number)
 
 
 def is_whole_number(raw: str) -> bool:
-    """True when ``raw`` reads as a whole number (``"12"``, ``"12.0"``)."""
-    try:
-        return whole_number(raw, "value") is not None
-    except ValueProblem:
-        return False
+    """True when ``raw`` reads as a whole number (``"12"``, ``"12.0"``), however large."""
+    value = raw.strip()
+    return bool(_NUMBER.fullmatch(value)) and float(value.replace(",", ".")).is_integer()
 
 
 def rating(raw: str) -> int | None:
