@@ -98,6 +98,7 @@ def annotate_command(
     """Score a new survey export without the store: the same rows (personal data masked in the text) plus
     lang, lang_confidence, themes, theme_scores, polarity."""
     from textmine.annotate import annotate_file
+    from textmine.classify.persist import HeadsMismatch
     from textmine.ingest.errors import IngestError
 
     if mode not in ("auto", "trained", "zero_shot"):
@@ -112,8 +113,9 @@ def annotate_command(
                                      address=address)
         else:
             rows = annotate_file(input_file, out, text_column=text_column, mode=mode, keep_raw=keep_raw)
-    except IngestError as error:
-        _fail(str(error))
+    except (IngestError, HeadsMismatch) as error:
+        _fail(f"{error}" + (" (use --mode zero_shot, or retrain with `textmine train`)"
+                            if isinstance(error, HeadsMismatch) else ""))
     typer.echo(f"wrote {rows} rows to {out}")
 
 
