@@ -1,5 +1,6 @@
 """The command line end to end: the main job reproduces the bundled data; annotate keeps every row."""
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,26 @@ def test_run_regenerates_the_bundled_dataset_exactly(tmp_path):
         regenerated = pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False)
         bundled = pd.read_csv(ROOT / "data/comments" / name, dtype=str, keep_default_na=False)
         pd.testing.assert_frame_equal(regenerated, bundled, obj=name)
+    _recommend_reads_the_ranked_store(tmp_path / "s.duckdb", tmp_path / "recommendations.csv")
+
+
+def _recommend_reads_the_ranked_store(store: Path, ranked_csv: Path) -> None:
+    """`textmine recommend` on the store `run` wrote: the brief leads with the service's rank-1 problem."""
+    from textmine.classify.taxonomy import load_taxonomy
+
+    ranked = pd.read_csv(ranked_csv)
+    top = ranked[(ranked["service_no"] == 2) & (ranked["kind"] == "problem")].sort_values("rank").iloc[0]
+    result = runner.invoke(app, ["recommend", "--service", "2", "--lang", "ru", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# 2. ") and "## Приоритетные проблемы" in result.output
+    assert f"### 1. {load_taxonomy().theme(top['theme']).name.ru}" in result.output
+    table = runner.invoke(app, ["recommend", "--service", "2", "--format", "csv", "--store", str(store)])
+    assert table.exit_code == 0, table.output
+    shown = pd.read_csv(io.StringIO(table.output))
+    expected = ranked[ranked["service_no"] == 2].reset_index(drop=True)
+    pd.testing.assert_frame_equal(shown, expected)
+    refused = runner.invoke(app, ["recommend", "--service", "99", "--store", str(store)])
+    assert refused.exit_code != 0 and "99" in refused.output
 
 
 def test_rerunning_ingest_into_the_same_store_adds_no_duplicates(tmp_path):

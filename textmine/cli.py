@@ -264,6 +264,7 @@ def recommend_command(
     """Evidence briefs per service: the problems to fix first and the strengths, each with its numbers,
     quotes and a recommendation sentence (kk or ru); csv gives the ranked table (recommendations.csv)."""
     from textmine.atomic import atomic_path
+    from textmine.audit import recorded_run
     from textmine.embed import default_embedder
     from textmine.insights.brief import brief_json, brief_markdown, briefs_docx, recommendations_table
     from textmine.insights.export import write_table
@@ -279,7 +280,10 @@ def recommend_command(
     embedder = default_embedder()
     with Store(store) as opened:
         if rerank or not len(stored_priorities(opened)[0]):
-            rank_priorities(opened, embedder)
+            with recorded_run(opened, "recommend", arguments={"rerank": rerank}) as run:
+                run.note(model_id=embedder.model_id)
+                ranked, _ = rank_priorities(opened, embedder)
+                run.count(processed=len(ranked))
         if format_ == "csv":
             table = recommendations_table(*stored_priorities(opened))
             if service:
