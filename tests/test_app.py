@@ -56,6 +56,11 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture()
 def app(store_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
+    return _open_app(store_path, monkeypatch, tmp_path)
+
+
+def _open_app(store_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
+    """The app on ``store_path``, first page drawn."""
     monkeypatch.setenv("TEXTMINE_STORE", str(store_path))
     monkeypatch.setenv("TEXTMINE_TAXONOMY_DRAFT", str(tmp_path / "taxonomy_draft.yaml"))
     at = AppTest.from_file(APP, default_timeout=60)
@@ -324,10 +329,7 @@ def ranked_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_services_page_opens_on_the_brief_with_the_top_problem(ranked_store: Path, monkeypatch: pytest.MonkeyPatch,
                                                                tmp_path: Path) -> None:
-    monkeypatch.setenv("TEXTMINE_STORE", str(ranked_store))
-    monkeypatch.setenv("TEXTMINE_TAXONOMY_DRAFT", str(tmp_path / "taxonomy_draft.yaml"))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
+    at = _open_app(ranked_store, monkeypatch, tmp_path)
     service, theme, n = _sql(ranked_store, "SELECT service_no, theme, n_comments FROM priorities WHERE kind = 'problem' "
                                            "AND rank = 1 ORDER BY n_comments DESC, service_no LIMIT 1")[0]
     _page(at, "services").selectbox(key="sv_service").set_value(service).run()
@@ -341,10 +343,7 @@ def test_services_page_opens_on_the_brief_with_the_top_problem(ranked_store: Pat
 
 def test_recommendations_page_counts_top_problems_per_theme(ranked_store: Path, monkeypatch: pytest.MonkeyPatch,
                                                             tmp_path: Path) -> None:
-    monkeypatch.setenv("TEXTMINE_STORE", str(ranked_store))
-    monkeypatch.setenv("TEXTMINE_TAXONOMY_DRAFT", str(tmp_path / "taxonomy_draft.yaml"))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
+    at = _open_app(ranked_store, monkeypatch, tmp_path)
     _page(at, "recommendations")
     summary = _frame(at, "Үздік 3 мәселе арасында (қызмет саны)")
     counts = dict(_sql(ranked_store, "SELECT theme, count(*) FROM priorities WHERE kind = 'problem' AND rank <= 3 GROUP BY theme"))

@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -154,7 +155,7 @@ class Store:
         """Atomically replace every comment and reject that came from ``source_file``."""
         comments = schema.validate(comments, schema.COMMENTS)
         rejects = schema.validate(rejects, schema.REJECTS)
-        self._transaction(
+        self.transaction(
             lambda con: (
                 con.execute("DELETE FROM comments WHERE source_file = ?", [source_file]),
                 con.execute("DELETE FROM rejects WHERE source_file = ?", [source_file]),
@@ -166,14 +167,14 @@ class Store:
     def replace_services(self, services: pd.DataFrame) -> None:
         """Atomically replace the services table."""
         services = schema.validate(services, schema.SERVICES)
-        self._transaction(
+        self.transaction(
             lambda con: (con.execute("DELETE FROM services"), self._insert(con, "services", services))
         )
 
     def replace_aspects(self, aspects: pd.DataFrame) -> None:
         """Atomically replace the aspect-score table (the report's per-service quality-aspect figures)."""
         aspects = schema.validate(aspects, schema.ASPECT_SCORES)
-        self._transaction(
+        self.transaction(
             lambda con: (con.execute("DELETE FROM aspect_scores"), self._insert(con, "aspect_scores", aspects))
         )
 
@@ -187,12 +188,12 @@ class Store:
             con.unregister("_ids")
             self._insert(con, "comment_themes", themes)
 
-        self._transaction(work)
+        self.transaction(work)
 
     def add_feedback(self, feedback: pd.DataFrame) -> None:
         """Append analysts' decisions (accept/reject a theme, fix a polarity)."""
         feedback = schema.validate(feedback, schema.LABEL_FEEDBACK)
-        self._transaction(lambda con: self._insert(con, "label_feedback", feedback))
+        self.transaction(lambda con: self._insert(con, "label_feedback", feedback))
 
     def replace_derived(self, table: str, frame: pd.DataFrame) -> None:
         """Atomically replace a derived table (one of ``DERIVED``: results recomputed as a whole, e.g. topics)."""
@@ -204,7 +205,7 @@ class Store:
             con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _incoming")
             con.unregister("_incoming")
 
-        self._transaction(work)
+        self.transaction(work)
 
     def read_derived(self, table: str) -> pd.DataFrame:
         """A derived table as written by :meth:`replace_derived` (empty frame if never written)."""
@@ -232,7 +233,8 @@ class Store:
             con.execute(f"INSERT INTO {table} SELECT * FROM _incoming")
             con.unregister("_incoming")
 
-    def _transaction(self, work) -> None:
+    def transaction(self, work: Callable[[duckdb.DuckDBPyConnection], object]) -> None:
+        """Run ``work(connection)`` in one transaction: all of it is committed, or none of it."""
         con = self.connection
         con.execute("BEGIN TRANSACTION")
         try:

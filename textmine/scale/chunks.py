@@ -169,17 +169,6 @@ def _delete_lines(con: duckdb.DuckDBPyConnection, source_file: str, first: int, 
     con.execute(f"DELETE FROM rejects WHERE {span}", params)
 
 
-def _transaction(store: Store, work: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
-    con = store.connection
-    con.execute("BEGIN TRANSACTION")
-    try:
-        work(con)
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
 def write_chunk(store: Store, source_file: str, chunk: RawChunk, chunk_rows: int, comments: pd.DataFrame,
                 rejects: pd.DataFrame, themes: pd.DataFrame, new_texts: int, seconds: float) -> None:
     """Replace the chunk's line range in the store and record the chunk as done, in one transaction."""
@@ -198,7 +187,7 @@ def write_chunk(store: Store, source_file: str, chunk: RawChunk, chunk_rows: int
                              (TABLE, record)):
             _insert(con, table, frame)
 
-    _transaction(store, work)
+    store.transaction(work)
 
 
 def done_chunks(store: Store, source_file: str, chunk_rows: int) -> dict[int, str]:
@@ -215,7 +204,7 @@ def _drop_tail(store: Store, source_file: str, chunks: int, last_line: int) -> N
         _delete_lines(con, source_file, last_line + 1, None)
         con.execute(f"DELETE FROM {TABLE} WHERE source_file = ? AND chunk_no >= ?", [source_file, chunks])
 
-    _transaction(store, work)
+    store.transaction(work)
 
 
 class _Stages:
