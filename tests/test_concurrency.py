@@ -9,11 +9,14 @@ writer holds the store open, half-written, until the reader has completed a read
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import time
+import types
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pytest
 
 from textmine import schema
 from textmine.app.query import has_vectors, load_corpus
@@ -79,7 +82,11 @@ def _round_of(comments: pd.DataFrame) -> int:
     return round_no
 
 
-def test_app_queries_see_complete_rounds_while_the_pipeline_writes(tmp_path: Path) -> None:
+def test_app_queries_see_complete_rounds_while_the_pipeline_writes(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # A spawned child re-imports ``__main__``; after an AppTest in the same session that is app.py, which
+    # would draw the app in the child. Give the child a bare main module instead.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     path = tmp_path / "textmine.duckdb"
     with Store(path) as store:
         write_round(store, 0)
