@@ -18,6 +18,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from test_store import comment_rows
+
 from textmine import schema
 from textmine.app.query import has_vectors, load_corpus
 from textmine.store import Store, snapshot_path
@@ -34,16 +36,7 @@ HANDSHAKE_S = 120.0  # only a guard against a hung partner: the protocol itself 
 
 def _comments(source: str, round_no: int) -> pd.DataFrame:
     """Round ``round_no``'s comments of ``source``: ``round_no + 2`` rows, each text tagged with the round."""
-    rows = []
-    for line in range(1, round_no + 3):
-        text = f"{TEXTS[line % len(TEXTS)]} #{round_no}"
-        rows.append({
-            "id": schema.comment_id(source, line, text), "text": text, "raw_text": text, "lang": "kk",
-            "lang_confidence": 0.9, "service_no": 1, "service_name": "Апостиль", "agency": "ӘМ",
-            "region": "Атырау облысы", "rating": 4, "aspect_context": None, "date": None, "channel": None,
-            "source_file": source, "source_line": line, "extra": None,
-        })
-    return pd.DataFrame(rows)
+    return comment_rows(source, [f"{TEXTS[line % len(TEXTS)]} #{round_no}" for line in range(1, round_no + 3)])
 
 
 def write_round(store: Store, round_no: int, between=lambda: None) -> None:

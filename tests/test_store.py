@@ -11,7 +11,8 @@ from textmine.store import Store, reader_path, snapshot_path
 KAZAKH = "ХҚКОда айғай-шу, кімге бірінші бару керектігін көрсететін көрсеткіштер жоқ"
 
 
-def _comments(source: str, texts: list[str]) -> pd.DataFrame:
+def comment_rows(source: str, texts: list[str]) -> pd.DataFrame:
+    """Valid comment rows of ``source``, one per text, on lines 1, 2, ..."""
     rows = []
     for line, text in enumerate(texts, start=1):
         rows.append({
@@ -30,8 +31,8 @@ def _rejects(source: str) -> pd.DataFrame:
 def test_reingesting_the_same_source_is_idempotent(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         for _ in range(2):
-            store.replace_source("a.csv", _comments("a.csv", [KAZAKH, "Всё хорошо"]), _rejects("a.csv"))
-        store.replace_source("b.csv", _comments("b.csv", ["Бәрі жақсы"]), _rejects("b.csv").iloc[:0])
+            store.replace_source("a.csv", comment_rows("a.csv", [KAZAKH, "Всё хорошо"]), _rejects("a.csv"))
+        store.replace_source("b.csv", comment_rows("b.csv", ["Бәрі жақсы"]), _rejects("b.csv").iloc[:0])
         assert store.count("comments") == 3
         assert store.count("rejects") == 1
         assert store.read("comments", "source_file = ?", ["a.csv"])["text"].tolist() == [KAZAKH, "Всё хорошо"]
@@ -39,8 +40,8 @@ def test_reingesting_the_same_source_is_idempotent(tmp_path):
 
 def test_a_failed_write_leaves_the_previous_state(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
-        store.replace_source("a.csv", _comments("a.csv", [KAZAKH]), _rejects("a.csv"))
-        broken = _comments("a.csv", ["x", "y"]).assign(rating=[3, 9])  # 9 is not a 1-5 rating
+        store.replace_source("a.csv", comment_rows("a.csv", [KAZAKH]), _rejects("a.csv"))
+        broken = comment_rows("a.csv", ["x", "y"]).assign(rating=[3, 9])  # 9 is not a 1-5 rating
         with pytest.raises(pandera.errors.SchemaErrors, match="in_range"):
             store.replace_source("a.csv", broken, _rejects("a.csv"))
         assert store.read("comments")["text"].tolist() == [KAZAKH]
@@ -49,7 +50,7 @@ def test_a_failed_write_leaves_the_previous_state(tmp_path):
 def test_read_returns_typed_columns_and_reopens_read_only(tmp_path):
     path = tmp_path / "s.duckdb"
     with Store(path) as store:
-        store.replace_source("a.csv", _comments("a.csv", [KAZAKH]), _rejects("a.csv"))
+        store.replace_source("a.csv", comment_rows("a.csv", [KAZAKH]), _rejects("a.csv"))
     with Store(path, read_only=True) as store:
         frame = store.read("comments")
         assert str(frame["service_no"].dtype) == "Int64"
@@ -60,10 +61,10 @@ def test_read_returns_typed_columns_and_reopens_read_only(tmp_path):
 def test_closing_a_writer_publishes_a_snapshot_and_a_failed_one_does_not(tmp_path):
     path = tmp_path / "s.duckdb"
     with Store(path) as store:
-        store.replace_source("a.csv", _comments("a.csv", [KAZAKH]), _rejects("a.csv"))
+        store.replace_source("a.csv", comment_rows("a.csv", [KAZAKH]), _rejects("a.csv"))
     assert reader_path(path) == snapshot_path(path) == tmp_path / "s.snapshot.duckdb"
     with pytest.raises(RuntimeError, match="crashed"), Store(path) as store:
-        store.replace_source("a.csv", _comments("a.csv", ["Всё хорошо", "Бәрі жақсы"]), _rejects("a.csv"))
+        store.replace_source("a.csv", comment_rows("a.csv", ["Всё хорошо", "Бәрі жақсы"]), _rejects("a.csv"))
         raise RuntimeError("crashed after the write")
     with duckdb.connect(str(snapshot_path(path)), read_only=True) as snapshot:
         assert snapshot.execute("SELECT text FROM comments").fetchall() == [(KAZAKH,)]
@@ -76,7 +77,7 @@ def test_closing_a_writer_publishes_a_snapshot_and_a_failed_one_does_not(tmp_pat
 def test_an_unchanged_store_is_not_copied_again_and_read_only_never_publishes(tmp_path):
     path = tmp_path / "s.duckdb"
     with Store(path) as store:
-        store.replace_source("a.csv", _comments("a.csv", [KAZAKH]), _rejects("a.csv"))
+        store.replace_source("a.csv", comment_rows("a.csv", [KAZAKH]), _rejects("a.csv"))
     published = snapshot_path(path).stat().st_mtime_ns
     with Store(path) as store:
         store.read("comments")
