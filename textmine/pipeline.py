@@ -16,10 +16,10 @@ from textmine.langid import tag_languages
 from textmine.store import Store
 
 if TYPE_CHECKING:
-    from textmine.insights.brief import Brief
     from textmine.classify.persist import Heads
     from textmine.classify.taxonomy import Taxonomy
     from textmine.embed import Embedder
+    from textmine.insights.brief import Brief
 
 BUNDLED_REPORT = Path("data/reports/monitoring_report_2018_kk.txt")
 BUNDLED_DIR = Path("data/comments")
@@ -58,9 +58,10 @@ def without_personal_data(comments: pd.DataFrame, keep_raw: bool = False) -> pd.
     """``comments`` with IIN/BIN, phones, e-mails, cards and self-introduced names masked (``[ИИН]``, ``[ТЕЛ]``...)
     in ``text`` and ``extra``, and in ``raw_text`` unless the user opts in to keeping the original there
     (``keep_raw``: it stays in the store only; every export masks it again)."""
+    from textmine.insights.export import PERSONAL_COLUMNS
     from textmine.privacy import mask_frame
 
-    return mask_frame(comments, ("text", "extra") if keep_raw else ("text", "raw_text", "extra"))
+    return mask_frame(comments, [c for c in PERSONAL_COLUMNS if not (keep_raw and c == "raw_text")])
 
 
 def _reason_counts(rejects: pd.DataFrame) -> dict[str, int]:
@@ -210,21 +211,20 @@ def stored_priorities(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
 def service_briefs(store: Store, embedder: "Embedder", service_nos: list[int] | None = None,
                    lang: str = "kk") -> list["Brief"]:
     """Evidence briefs of the given services (all ranked services when None) in ``lang``, from the stored
-    priorities and quotes (ranked first when the store has none)."""
+    priorities and quotes (ranked first, with ``embedder``, when the store has none)."""
     from textmine.insights.brief import service_brief
 
     ranked, quotes = stored_priorities(store)
     if not len(ranked):
         ranked, quotes = rank_priorities(store, embedder)
     coded = themed_comments(store)
-    _, vectors = comment_vectors(store, embedder, coded)
     services, aspects = store.read("services"), store.read("aspect_scores")
     known = sorted(int(n) for n in ranked["service_no"].unique())
     wanted = known if service_nos is None else service_nos
     unknown = sorted(set(wanted) - set(known))
     if unknown:
         raise ValueError(f"no ranked themes for service(s) {unknown}; services with comments: {known[0]}-{known[-1]}")
-    return [service_brief(n, ranked, coded, vectors, services, aspects, lang=lang, quotes=quotes) for n in wanted]
+    return [service_brief(n, ranked, coded, None, services, aspects, lang=lang, quotes=quotes) for n in wanted]
 
 
 def themed_comments(store: Store) -> pd.DataFrame:

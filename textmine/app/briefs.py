@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app.query import Corpus, connect
-from textmine.insights.brief import Brief, brief_markdown, briefs_docx, service_brief
+from textmine.insights.brief import Brief, briefs_docx, service_brief
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -32,11 +32,6 @@ def brief(corpus: Corpus, ranked: pd.DataFrame, quotes: pd.DataFrame, aspects: p
     """One service's brief from the stored ranking and quotes (no embedding needed)."""
     return service_brief(service_no, ranked, corpus.comments, None, corpus.services, aspects, lang=lang,
                          quotes=quotes)
-
-
-def markdown(value: Brief) -> str:
-    """The brief as Markdown (quotes escaped)."""
-    return brief_markdown(value)
 
 
 def docx_bytes(value: Brief) -> bytes:

@@ -10,6 +10,7 @@ import streamlit as st
 from textmine.app import briefs, data
 from textmine.app.context import Context, quote_list
 from textmine.app.insights_adapter import complaint_themes, representative_quotes
+from textmine.insights.brief import brief_markdown
 
 
 def _delta(now: object, before: object) -> str | None:
@@ -40,7 +41,7 @@ def _brief(ctx: Context, number: int) -> None:
     lang = st.radio(ctx.t("brief_language"), ("kk", "ru"), index=int(ctx.lang == "ru"), horizontal=True,
                     format_func={"kk": "Қазақша", "ru": "Русский"}.get, key="sv_brief_lang")
     value = briefs.brief(ctx.corpus, ranked, quotes, aspects, number, lang)
-    draft = briefs.markdown(value)
+    draft = brief_markdown(value)
     with st.expander(ctx.t("edit_brief")):
         edited = st.text_area(ctx.t("edit_brief"), draft, height=400, key=f"sv_brief_text_{number}_{lang}",
                               label_visibility="collapsed")
