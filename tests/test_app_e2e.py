@@ -73,6 +73,12 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         process.wait(timeout=20)
 
 
+def _wait_idle(page) -> None:
+    """Wait until the app's script run has finished (Streamlit shows its status widget while running), so
+    a click never lands on an element that the running script is about to replace."""
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
+
+
 def test_filter_and_export_in_chromium(server, tmp_path: Path) -> None:
     url, store = server
     shots = Path(os.environ.get("TEXTMINE_SCREENSHOTS", tmp_path))
@@ -102,6 +108,7 @@ def test_filter_and_export_in_chromium(server, tmp_path: Path) -> None:
         page.locator('[data-testid="stText"]').first.wait_for(timeout=30_000)
         export = page.get_by_role("button", name="Сүзілген пікірлерді CSV-ге")
         export.wait_for(timeout=30_000)
+        _wait_idle(page)
         page.screenshot(path=shots / "quotes.png")
         with page.expect_download(timeout=30_000) as download_info:
             export.click()

@@ -75,7 +75,8 @@ def render(ctx: Context) -> None:
         rows, similarity = comments[mask], None
     st.caption(ctx.t("selected_comments", n=len(rows), total=len(comments)))
     _basket_section(ctx)
-    st.download_button(ctx.t("export_all_csv"), lambda: export_csv(rows), "comments.csv", "text/csv", key="q_export_all")
+    st.download_button(ctx.t("export_all_csv"), lambda: export_csv(rows), "comments.csv", "text/csv",
+                       key="q_export_all", on_click="ignore")
     if rows.empty:
         st.info(ctx.t("no_comments"))
         return
@@ -98,8 +99,11 @@ def _basket_section(ctx: Context) -> None:
             st.button(ctx.t("remove"), key="q_remove_button", on_click=_remove, args=(remove,))
         title = ctx.t("basket")
         cols = st.columns(4)
-        cols[0].download_button(ctx.t("export_md"), lambda: export_markdown(rows, title), "quotes.md", "text/markdown", key="q_md")
+        cols[0].download_button(ctx.t("export_md"), lambda: export_markdown(rows, title), "quotes.md", "text/markdown",
+                                key="q_md", on_click="ignore")
         cols[1].download_button(ctx.t("export_docx"), lambda: export_docx(rows, title), "quotes.docx",
-                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="q_docx")
-        cols[2].download_button(ctx.t("export_csv"), lambda: export_csv(rows), "quotes.csv", "text/csv", key="q_csv")
+                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                                key="q_docx", on_click="ignore")
+        cols[2].download_button(ctx.t("export_csv"), lambda: export_csv(rows), "quotes.csv", "text/csv",
+                                key="q_csv", on_click="ignore")
         cols[3].button(ctx.t("clear_basket"), on_click=_clear_basket, key="q_clear")

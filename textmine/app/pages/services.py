@@ -46,9 +46,11 @@ def _brief(ctx: Context, number: int) -> None:
         edited = st.text_area(ctx.t("edit_brief"), draft, height=400, key=f"sv_brief_text_{number}_{lang}",
                               label_visibility="collapsed")
     cols = st.columns(2)
-    cols[0].download_button(ctx.t("download_md"), edited, f"brief_{number}_{lang}.md", "text/markdown", key="sv_brief_md")
+    cols[0].download_button(ctx.t("download_md"), edited, f"brief_{number}_{lang}.md", "text/markdown",
+                            key="sv_brief_md", on_click="ignore")
     cols[1].download_button(ctx.t("download_docx"), lambda: briefs.docx_bytes(value), f"brief_{number}_{lang}.docx",
-                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="sv_brief_docx")
+                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                            key="sv_brief_docx", on_click="ignore")
     st.markdown(edited)
 
 
