@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from textmine.app.demo import build_demo_store  # noqa: E402
 from textmine.app.insights_adapter import escape_markdown, export_csv, export_docx, export_markdown  # noqa: E402
-from textmine.app.query import load_corpus, percentages  # noqa: E402
+from textmine.app.query import Selection, crosstab, open_corpus, percentages, rows, value_counts, with_ids  # noqa: E402
 from textmine.app.taxonomy_edit import promote_theme  # noqa: E402
 from textmine.classify.taxonomy import Names, Theme, default_taxonomy_path, load_taxonomy  # noqa: E402
 from textmine.store import Store  # noqa: E402
@@ -156,8 +156,7 @@ def test_comment_text_is_never_rendered_as_markup(app: AppTest) -> None:
 
 
 def test_exports_carry_the_quotes(store_path: Path) -> None:
-    corpus = load_corpus(store_path)
-    quotes = corpus.comments[corpus.comments["id"] == "hostile0000000001"]
+    quotes = rows(open_corpus(store_path), with_ids(Selection(), ["hostile0000000001"]))
     markdown = export_markdown(quotes, "Basket")
     assert escape_markdown(HOSTILE) in markdown and "<script>" not in markdown
     from docx import Document
@@ -207,13 +206,18 @@ def test_crosstab_counts_percentages_and_cell_quotes(app: AppTest, store_path: P
 
 
 def test_percentages_are_shares_of_rows_and_of_column_sizes(store_path: Path) -> None:
-    corpus = load_corpus(store_path)
-    mask = corpus.comments["region"].notna().to_numpy()
-    counts = corpus.flags[mask].groupby(corpus.comments.loc[mask, "region"].astype(str).to_numpy()).sum().T
-    column = percentages(counts, corpus, mask, "region", "column")
-    sizes = corpus.comments.loc[mask, "region"].astype(str).value_counts()
+    corpus = open_corpus(store_path)
+    counts = crosstab(corpus, Selection(), "region")
+    column = percentages(counts, corpus, Selection(), "region", "column")
+    row = percentages(counts, corpus, Selection(), "region", "row")
+    sizes = value_counts(corpus, Selection(), "region").set_index("value")["count"]
     region = sizes.index[0]
-    assert column.loc["queues", region] == round(100 * counts.loc["queues", region] / sizes[region], 1)
+    (in_region,) = _sql(store_path, "SELECT count(*) FROM comments c JOIN comment_themes t USING (id) WHERE c.region = ? "
+                                    "AND list_contains(string_split(t.themes, ';'), 'queues')", [region])[0]
+    assert counts.loc["queues", region] == in_region
+    assert sizes[region] == _sql(store_path, "SELECT count(*) FROM comments WHERE region = ?", [region])[0][0]
+    assert column.loc["queues", region] == round(100 * in_region / sizes[region], 1)
+    assert row.loc["queues", region] == round(100 * in_region / counts.loc["queues"].sum(), 1)
 
 
 def test_promote_appends_a_theme_to_a_copy_and_bumps_the_version(tmp_path: Path) -> None:
@@ -297,16 +301,18 @@ def test_discovery_clusters_feed_the_quotes_filter_and_promote(embedded_store: P
 def test_representative_quotes_use_cached_vectors_when_present(embedded_store: Path) -> None:
     from textmine.app.data import embedder as app_embedder
     from textmine.app.insights_adapter import representative_quotes
-    from textmine.app.query import load_vectors
+    from textmine.app.query import vectors, with_positions
 
-    corpus = load_corpus(embedded_store, load_taxonomy().theme_ids)
+    corpus = open_corpus(embedded_store, load_taxonomy().theme_ids)
     model = app_embedder()
-    vectors = load_vectors(embedded_store, corpus.comments["text"], model.model_id, model.dim)
-    mask = pd.Series(False, index=corpus.comments.index)
-    mask.iloc[vectors.rows] = True
-    picked = representative_quotes(corpus, mask.to_numpy(), theme="queues", k=3, vectors=vectors)
-    assert len(picked) == 3 and picked["text"].is_unique
-    assert corpus.flags.loc[picked.index, "queues"].all() and set(picked.index) <= set(vectors.rows)
+    cached = vectors(corpus, Selection(), model.model_id, model.dim)
+    assert len(cached.rows) == 40
+    embedded = with_positions(Selection(), cached.rows)
+    picked = representative_quotes(corpus, embedded, theme="queues", k=3, embedder=model)
+    fallback = representative_quotes(corpus, embedded, theme="queues", k=3)
+    assert len(picked) == 3 and picked["text"].is_unique and set(picked["pos"]) <= set(cached.rows)
+    assert all("queues" in themes.split(";") for themes in picked["themes"])
+    assert list(picked["id"]) != list(fallback["id"])  # the vectors changed the choice
 
 
 @pytest.fixture(scope="module")

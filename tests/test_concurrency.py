@@ -21,7 +21,7 @@ import pytest
 from test_store import comment_rows
 
 from textmine import schema
-from textmine.app.query import has_vectors, load_corpus
+from textmine.app.query import Selection, has_vectors, open_corpus, rows
 from textmine.store import Store, snapshot_path
 
 # Respondents' words from the seed report (data/reports/monitoring_report_2018_kk.txt), Kazakh and mixed.
@@ -91,9 +91,10 @@ def test_app_queries_see_complete_rounds_while_the_pipeline_writes(tmp_path: Pat
     try:
         while process.is_alive() or seen.value < ROUNDS:
             writing = phase.value
-            corpus = load_corpus(path)
-            has_vectors(path)
-            round_no = _round_of(corpus.comments)
+            corpus = open_corpus(path)
+            has_vectors(corpus)
+            round_no = _round_of(rows(corpus, Selection()))
+            corpus.connection.close()
             observed.add(round_no)
             if writing and phase.value == writing and overlap.value < writing:
                 during_writes.append((writing, round_no))

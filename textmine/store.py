@@ -20,7 +20,8 @@ must never wait for the writer (the app) open :func:`reader_path`: the newest co
 a half-written one (an open reader keeps the file it opened). A read-only ``Store`` opens the store
 itself and falls back to the snapshot while a writer holds the lock; a writer waits up to
 ``LOCK_WAIT_S`` for short-lived readers to let go. A failed command publishes nothing, so readers keep
-the last state a command completed; the next successful write publishes the newer state.
+the last state a command completed; the next successful write publishes the newer state. The snapshot
+also carries the app's read model (``textmine.readmodel``), built as it is published.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import duckdb
 import pandas as pd
 import pandera.pandas as pa
 
-from textmine import schema
+from textmine import readmodel, schema
 from textmine.atomic import atomic_path
 
 DEFAULT_PATH = Path("data/textmine.duckdb")
@@ -142,13 +143,16 @@ class Store:
             self.connection.close()
 
     def publish(self) -> Path:
-        """Checkpoint, then atomically replace the snapshot with a copy of the store; return the snapshot path."""
+        """Checkpoint, then atomically replace the snapshot with a copy of the store to which the app's read
+        model (``textmine.readmodel``) is added; return the snapshot path."""
         if self.read_only:
             raise RuntimeError(f"{self.path} is open read-only; only the writer publishes snapshots")
         self.connection.execute("CHECKPOINT")
         snapshot = snapshot_path(self.path)
         with atomic_path(snapshot) as temporary:
             shutil.copyfile(self.path, temporary)
+            with duckdb.connect(str(temporary)) as copy:
+                readmodel.build(copy)
         return snapshot
 
     def replace_source(self, source_file: str, comments: pd.DataFrame, rejects: pd.DataFrame) -> None:

@@ -1,4 +1,4 @@
-"""What every page receives (store, corpus, taxonomy, interface language, current filter mask) and the
+"""What every page receives (store, corpus, taxonomy, interface language, current filter selection) and the
 small widgets pages share: quote cards, theme chips, the citation basket, paging.
 
 Comment text is only ever shown with ``st.text`` or inside dataframes; attribution goes through
@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from textmine.app.i18n import t as translate
 from textmine.app.insights_adapter import escape_markdown
-from textmine.app.query import Corpus
+from textmine.app.query import Corpus, Selection, rows
 from textmine.classify.taxonomy import Taxonomy
 
 BASKET = "basket"
@@ -31,7 +30,7 @@ class Context:
     corpus: Corpus
     taxonomy: Taxonomy
     lang: str
-    mask: np.ndarray
+    selection: Selection
 
     def t(self, key: str, **values: object) -> str:
         """An interface label in the chosen language."""
@@ -103,15 +102,27 @@ def quote_card(ctx: Context, row: pd.Series, key: str, extra: str = "") -> None:
                   disabled=inside, on_click=_add, args=(row["id"],))
 
 
-def quote_list(ctx: Context, rows: pd.DataFrame, key: str, page_size: int = 20,
-               extra: pd.Series | None = None) -> None:
-    """Quote cards for ``rows``, ``page_size`` at a time with a page selector."""
-    pages = max(1, -(-len(rows) // page_size))
+def _page_start(ctx: Context, total: int, key: str, page_size: int) -> int:
+    """The first row of the page chosen in a page selector (shown when there is more than one page)."""
+    pages = max(1, -(-total // page_size))
     page = st.number_input(ctx.t("page_no"), 1, pages, 1, key=f"{key}-page") if pages > 1 else 1
-    start = (int(page) - 1) * page_size
-    for position, (index, row) in enumerate(rows.iloc[start : start + page_size].iterrows()):
+    return (int(page) - 1) * page_size
+
+
+def quote_list(ctx: Context, shown: pd.DataFrame, key: str, page_size: int = 20,
+               extra: pd.Series | None = None) -> None:
+    """Quote cards for the rows of ``shown``, ``page_size`` at a time with a page selector."""
+    start = _page_start(ctx, len(shown), key, page_size)
+    for position, (_, row) in enumerate(shown.iloc[start : start + page_size].iterrows()):
         note = "" if extra is None else str(extra.iloc[start + position])
         quote_card(ctx, row, key, note)
+
+
+def paged_quotes(ctx: Context, selection: Selection, total: int, key: str, page_size: int = 20) -> None:
+    """Quote cards for the ``total`` comments of ``selection`` in corpus order, fetching only the page shown."""
+    start = _page_start(ctx, total, key, page_size)
+    for _, row in rows(ctx.corpus, selection, limit=page_size, offset=start).iterrows():
+        quote_card(ctx, row, key)
 
 
 def quotes_table(ctx: Context, rows: pd.DataFrame, key: str, score: pd.Series | None = None) -> None:

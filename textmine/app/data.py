@@ -1,4 +1,4 @@
-"""Cached access to the store for the pages: the corpus, vectors, embedder, topics, feedback writes.
+"""Cached access to the store for the pages: the corpus (an open read model), embedder, topics, feedback writes.
 
 Heavy objects are ``st.cache_resource`` (shared, never copied; pages treat them as read-only) and keyed
 by the store's path and the modification time of the file read, so a newly published store is reloaded.
@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from textmine.app.query import Corpus, Vectors, connect, has_vectors, load_corpus, load_vectors
+from textmine.app.query import (
+    Corpus,
+    Selection,
+    has_vectors,
+    open_corpus,
+    vectors,
+    with_positions,
+)
 from textmine.classify.taxonomy import Taxonomy, load_taxonomy
 
 MAX_TOPIC_COMMENTS = 5000
@@ -47,8 +54,8 @@ def taxonomy() -> Taxonomy:
 
 @st.cache_resource(show_spinner="…", max_entries=2)
 def corpus(path: str, version: float) -> Corpus:
-    """The store's comments, themes and services, loaded once per store version."""
-    return load_corpus(path, taxonomy().theme_ids)
+    """The store's read model, opened once per store version."""
+    return open_corpus(path, taxonomy().theme_ids)
 
 
 @st.cache_resource(show_spinner="…")
@@ -59,22 +66,23 @@ def embedder():
     return default_embedder()
 
 
-@st.cache_resource(show_spinner="…", max_entries=2)
-def vectors(path: str, version: float) -> Vectors:
-    """Cached passage vectors of the corpus for the default embedder's model."""
-    model = embedder()
-    return load_vectors(path, corpus(path, version).comments["text"], model.model_id, model.dim)
+@st.cache_data(show_spinner=False, max_entries=64)
+def options(path: str, version: float, column: str) -> list:
+    """Distinct values of ``column`` for a filter, read once per store version."""
+    from textmine.app.query import options as distinct_values
+
+    return distinct_values(corpus(path, version), column)
 
 
-def available_vectors(path: str, version: float) -> Vectors | None:
-    """The corpus vectors when the store caches some and the model is built, else ``None``."""
-    if not has_vectors(path):
-        return None
+def vectors_available(path: str, version: float) -> bool:
+    """Whether the store caches passage vectors and the embedding model is built."""
+    if not has_vectors(corpus(path, version)):
+        return False
     try:
-        found = vectors(path, version)
+        embedder()
     except FileNotFoundError:
-        return None
-    return found if len(found.rows) else None
+        return False
+    return True
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -83,41 +91,48 @@ def query_vector(query: str) -> np.ndarray:
     return embedder().embed([query], kind="query", show_progress=False)[0]
 
 
+def discovery_sample(positions: np.ndarray, seed: int = 0) -> tuple[int, ...]:
+    """At most ``MAX_TOPIC_COMMENTS`` of ``positions``: a seeded sample, kept in ascending order."""
+    if len(positions) > MAX_TOPIC_COMMENTS:
+        positions = np.sort(np.random.default_rng(seed).choice(positions, MAX_TOPIC_COMMENTS, replace=False))
+    return tuple(int(p) for p in positions)
+
+
 @st.cache_resource(show_spinner="…", max_entries=16)
 def topics(path: str, version: float, rows: tuple[int, ...], seed: int = 0):
-    """Topic clusters of the corpus rows ``rows`` that have vectors (a seeded sample of at most
-    ``MAX_TOPIC_COMMENTS``) and how they relate to the taxonomy themes; ``None`` when too few."""
+    """Topic clusters of the corpus rows ``rows`` that have cached vectors, and how they relate to the
+    taxonomy themes; ``None`` when too few."""
+    from textmine.app.query import rows as fetch_rows
     from textmine.topics import TopicClusterer, discover_topics, relate_to_themes
 
-    data, vecs = corpus(path, version), vectors(path, version)
-    wanted = np.isin(vecs.rows, np.asarray(rows, dtype=int))
-    positions, matrix = vecs.rows[wanted], vecs.matrix[wanted]
-    if len(positions) > MAX_TOPIC_COMMENTS:
-        pick = np.sort(np.random.default_rng(seed).choice(len(positions), MAX_TOPIC_COMMENTS, replace=False))
-        positions, matrix = positions[pick], matrix[pick]
+    data = corpus(path, version)
+    model = embedder()
+    chosen = with_positions(Selection(), rows)
+    found_vectors = vectors(data, chosen, model.model_id, model.dim)
     clusterer = TopicClusterer(random_state=seed)
-    if len(positions) < 4 * clusterer.min_cluster_size:
+    if len(found_vectors.rows) < 4 * clusterer.min_cluster_size:
         return None
-    found = discover_topics(data.comments.iloc[positions], matrix, clusterer)
-    theme_lists = [t.split(";") if t else [] for t in data.comments["themes"].iloc[positions]]
+    comments = fetch_rows(data, with_positions(Selection(), found_vectors.rows))
+    found = discover_topics(comments, found_vectors.matrix, clusterer)
+    theme_lists = [t.split(";") if t else [] for t in comments["themes"]]
     related = relate_to_themes(found.model.labels_, theme_lists)
     found.clusters = found.clusters.merge(related, on="cluster", how="left")
-    found.assignments["row"] = positions
+    found.assignments["row"] = found_vectors.rows
     return found
 
 
 def feedback(path: Path) -> pd.DataFrame:
     """Analysts' saved label decisions as last published (empty when the store has none yet)."""
-    from textmine import schema
+    import duckdb
 
-    con = connect(path)
-    try:
+    from textmine import schema
+    from textmine.store import reader_path
+
+    with duckdb.connect(str(reader_path(path)), read_only=True) as con:
         tables = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
         if "label_feedback" not in tables:
             return schema.empty(schema.LABEL_FEEDBACK)
         return con.execute('SELECT * FROM label_feedback ORDER BY "at" DESC').df()
-    finally:
-        con.close()
 
 
 def decisions(comment_id: str, before: list[str], after: list[str], old_polarity: str | None,

@@ -56,6 +56,8 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "by_region": ("Өңірлер бойынша", "По регионам", "By region"),
     "representative_quotes": ("Типтік дәйексөздер", "Типичные цитаты", "Representative quotes"),
     "all_quotes": ("Барлық дәйексөздер", "Все цитаты", "All quotes"),
+    "first_rows": ("{n} пікірдің алғашқы {shown} көрсетілген.", "Показаны первые {shown} из {n} отзывов.",
+                   "Showing the first {shown} of {n} comments."),
     "sub_clusters": ("Ішкі кластерлер", "Подкластеры", "Sub-clusters"),
     "find_sub_clusters": ("Ішкі кластерлерді табу", "Найти подкластеры", "Find sub-clusters"),
     "keywords": ("Кілт сөздер", "Ключевые слова", "Keywords"),

@@ -14,54 +14,59 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from textmine.app.query import Corpus, Vectors
+from textmine.app.query import (
+    Corpus,
+    Selection,
+    rows,
+    vectors,
+    with_positions,
+    with_theme,
+)
 
 EXPORT_COLUMNS = ["id", "text", "service_no", "service_name", "agency", "region", "lang", "themes",
                   "polarity", "source_file", "source_line"]
 
 
-def representative_quotes(corpus: Corpus, mask: np.ndarray, theme: str | None = None,
-                          polarity: str | None = None, k: int = 5, vectors: Vectors | None = None,
+def representative_quotes(corpus: Corpus, selection: Selection, theme: str | None = None,
+                          polarity: str | None = None, k: int = 5, embedder: object | None = None,
                           pool: int = 500) -> pd.DataFrame:
     """Up to ``k`` selected comments that best stand for ``theme``, optionally of one ``polarity``.
 
-    Candidates are the ``pool`` with the highest theme score (then the most typical length); when all
-    have cached ``vectors``, ``textmine.insights.representative_quotes`` picks central, quotable,
-    diverse ones among them, else the first distinct candidates are taken."""
-    c = corpus.comments
-    keep = mask.copy()
+    Candidates are the distinct texts among the comments with the highest theme score (then the most
+    typical length). With an ``embedder`` whose cached vectors cover all of up to ``pool`` candidates
+    (drawn from the top ``4 * pool``), ``textmine.insights.representative_quotes`` picks central,
+    quotable, diverse ones among them; otherwise the first ``k`` distinct candidates are taken."""
     if theme is not None:
-        keep &= corpus.flags[theme].to_numpy()
+        selection = with_theme(corpus, selection, theme)
     if polarity is not None:
-        keep &= (c["polarity"] == polarity).to_numpy(dtype=bool)
-    rows = c[keep].copy()
-    if rows.empty:
-        return rows
-    length = rows["text"].str.len()
-    rows["_typical"] = -(length - length.median()).abs()
-    rows["_score"] = corpus.scores.loc[rows.index, theme] if theme is not None else 0.0
-    rows = rows.sort_values(["_score", "_typical", "id"], ascending=[False, False, True])
-    rows = rows.drop_duplicates("text").head(pool).drop(columns=["_typical", "_score"])
-    if vectors is not None and len(rows) > k and np.isin(rows.index, vectors.rows).all():
-        where = pd.Series(np.arange(len(vectors.rows)), index=vectors.rows)
-        matrix = vectors.matrix[where.loc[rows.index].to_numpy()]
-        from textmine import insights
+        selection = selection.narrow("polarity = ?", polarity)
+    score = corpus.score(theme) if theme is not None else "0"
+    median = corpus.scalar(f"SELECT median(text_length) FROM app_comments WHERE {selection.where}", selection.params)
+    wanted = pool if embedder is not None else k
+    ranked = rows(corpus, selection, order=f"{score} DESC NULLS LAST, abs(text_length - {float(median or 0)}), id",
+                  limit=4 * wanted)
+    candidates = ranked.drop_duplicates("text").head(wanted).reset_index(drop=True)
+    if embedder is None or len(candidates) <= k:
+        return candidates.head(k)
+    found = vectors(corpus, with_positions(Selection(), candidates["pos"]), embedder.model_id, embedder.dim)
+    if len(found.rows) < len(candidates):
+        return candidates.head(k)
+    from textmine import insights
 
-        picked = insights.representative_quotes(rows.reset_index(drop=True), matrix, k=k)
-        by_id = pd.Series(rows.index, index=rows["id"].to_numpy())
-        return rows.loc[by_id.loc[picked["id"].to_numpy()].to_numpy()]
-    return rows.head(k)
+    matrix = found.matrix[pd.Series(np.arange(len(found.rows)), index=found.rows).loc[candidates["pos"]].to_numpy()]
+    picked = insights.representative_quotes(candidates, matrix, k=k)
+    return candidates.set_index("id", drop=False).loc[picked["id"].to_numpy()].reset_index(drop=True)
 
 
-def complaint_themes(corpus: Corpus, mask: np.ndarray, service_name: str) -> pd.DataFrame:
+def complaint_themes(corpus: Corpus, selection: Selection, service_name: str) -> pd.DataFrame:
     """Themes of a service's complaints: ``theme``, ``complaints`` (count) and ``impact`` (% of the
     service's comments that are complaints on the theme), largest first."""
-    c = corpus.comments
-    in_service = mask & (c["service_name"] == service_name).to_numpy(dtype=bool)
-    complaints = in_service & (c["polarity"] == "complaint").to_numpy(dtype=bool)
-    counts = corpus.flags[complaints].sum()
-    table = pd.DataFrame({"theme": counts.index, "complaints": counts.to_numpy()})
-    table["impact"] = (100 * table["complaints"] / max(int(in_service.sum()), 1)).round(1)
+    in_service = selection.narrow("service_name = ?", service_name)
+    sums = ", ".join(f"sum(({corpus.flag(theme)} AND polarity = 'complaint')::INTEGER)" for theme in corpus.theme_ids)
+    found = corpus.frame(f"SELECT count(*) {', ' + sums if sums else ''} FROM app_comments WHERE {in_service.where}",
+                         in_service.params).iloc[0].fillna(0).astype(int).to_numpy()
+    table = pd.DataFrame({"theme": corpus.theme_ids, "complaints": found[1:]})
+    table["impact"] = (100 * table["complaints"] / max(int(found[0]), 1)).round(1)
     return table[table["complaints"] > 0].sort_values(["complaints", "theme"], ascending=[False, True]).reset_index(drop=True)
 
 

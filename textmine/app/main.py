@@ -10,8 +10,17 @@ import streamlit as st
 from textmine.app import data
 from textmine.app.context import Context
 from textmine.app.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from textmine.app.pages import crosstab, discovery, overview, quotes, recommendations, review, services, themes
-from textmine.app.query import Corpus, Filters, filter_mask, options
+from textmine.app.pages import (
+    crosstab,
+    discovery,
+    overview,
+    quotes,
+    recommendations,
+    review,
+    services,
+    themes,
+)
+from textmine.app.query import Corpus, Filters, count, select
 from textmine.classify.taxonomy import Taxonomy
 
 PAGES: dict[str, Callable[[Context], None]] = {
@@ -32,8 +41,8 @@ def _reset_filters() -> None:
         st.session_state[key] = []
 
 
-def filter_widgets(corpus: Corpus, taxonomy: Taxonomy, lang: str) -> Filters:
-    """The sidebar filters, shared by every page."""
+def filter_widgets(corpus: Corpus, path: str, version: float, taxonomy: Taxonomy, lang: str) -> Filters:
+    """The sidebar filters, shared by every page (their choices are read once per store version)."""
     side = st.sidebar
     side.subheader(t("filters", lang))
     polarity_names = {p.id: getattr(p.name, lang) for p in taxonomy.polarities}
@@ -46,14 +55,17 @@ def filter_widgets(corpus: Corpus, taxonomy: Taxonomy, lang: str) -> Filters:
     def pick(label: str, values: list, key: str, **kwargs) -> tuple:
         return tuple(side.multiselect(t(label, lang), values, key=key, placeholder=choose, **kwargs)) if values else ()
 
+    def values(column: str) -> list:
+        return data.options(path, version, column)
+
     chosen = Filters(
-        services=pick("service", options(corpus, "service_name"), "f_service"),
-        agencies=pick("agency", options(corpus, "agency"), "f_agency"),
-        regions=pick("region", options(corpus, "region"), "f_region"),
-        langs=pick("language", options(corpus, "lang"), "f_lang"),
+        services=pick("service", values("service_name"), "f_service"),
+        agencies=pick("agency", values("agency"), "f_agency"),
+        regions=pick("region", values("region"), "f_region"),
+        langs=pick("language", values("lang"), "f_lang"),
         themes=pick("theme", corpus.theme_ids, "f_theme", format_func=theme_name),
-        polarities=pick("polarity", options(corpus, "polarity"), "f_polarity", format_func=lambda p: polarity_names.get(p, p)),
-        ratings=pick("rating", options(corpus, "rating"), "f_rating"),
+        polarities=pick("polarity", values("polarity"), "f_polarity", format_func=lambda p: polarity_names.get(p, p)),
+        ratings=pick("rating", values("rating"), "f_rating"),
     )
     side.button(t("reset_filters", lang), on_click=_reset_filters, key="f_reset")
     return chosen
@@ -76,8 +88,7 @@ def main() -> None:
         st.error(t("store_busy", lang, error=error))
         st.stop()
     taxonomy = data.taxonomy()
-    filters = filter_widgets(corpus, taxonomy, lang)
-    mask = filter_mask(corpus, filters)
-    st.sidebar.caption(t("selected_comments", lang, n=int(mask.sum()), total=len(corpus.comments)))
+    selection = select(corpus, filter_widgets(corpus, str(path), version, taxonomy, lang))
+    st.sidebar.caption(t("selected_comments", lang, n=count(corpus, selection), total=corpus.size))
     st.header(t(f"page_{page}", lang))
-    PAGES[page](Context(path=path, version=version, corpus=corpus, taxonomy=taxonomy, lang=lang, mask=mask))
+    PAGES[page](Context(path=path, version=version, corpus=corpus, taxonomy=taxonomy, lang=lang, selection=selection))

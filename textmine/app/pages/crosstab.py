@@ -8,7 +8,17 @@ import streamlit as st
 
 from textmine.app.context import Context, quotes_table
 from textmine.app.insights_adapter import escape_markdown
-from textmine.app.query import ATTRIBUTES, cell_rows, cooccurrence, crosstab, percentages
+from textmine.app.query import (
+    ATTRIBUTES,
+    cooccurrence,
+    count,
+    crosstab,
+    percentages,
+    rows,
+    with_theme,
+)
+
+CELL_ROWS = 1000
 
 MODES = ("counts", "row_pct", "col_pct")
 
@@ -30,12 +40,12 @@ def render(ctx: Context) -> None:
     attribute = left.selectbox(ctx.t("attribute"), ATTRIBUTES, key="xt_attribute",
                                format_func=lambda a: ctx.t({"service_name": "service", "lang": "language"}.get(a, a)))
     mode = right.radio(ctx.t("show"), MODES, format_func=ctx.t, key="xt_mode", horizontal=True)
-    counts = crosstab(ctx.corpus, ctx.mask, attribute)
+    counts = crosstab(ctx.corpus, ctx.selection, attribute)
     counts = counts.loc[counts.sum(axis=1) > 0] if len(counts.columns) else counts
     if counts.empty or not len(counts.columns):
         st.info(ctx.t("no_values"))
         return
-    shown = counts if mode == "counts" else percentages(counts, ctx.corpus, ctx.mask, attribute,
+    shown = counts if mode == "counts" else percentages(counts, ctx.corpus, ctx.selection, attribute,
                                                           "row" if mode == "row_pct" else "column")
     themes = counts.index.tolist()
     view = shown.rename(index=ctx.theme_name)
@@ -52,10 +62,13 @@ def render(ctx: Context) -> None:
         st.session_state["xt_theme"] = themes[0]
     theme = left.selectbox(ctx.t("theme"), themes, format_func=ctx.theme_name, key="xt_theme")
     value = right.selectbox(ctx.t("attribute"), values, key="xt_value")
-    rows = cell_rows(ctx.corpus, ctx.mask, theme, attribute, value)
-    st.markdown(f"**{escape_markdown(ctx.t('cell_quotes', theme=ctx.theme_name(theme), value=value, n=len(rows)))}**")
-    quotes_table(ctx, rows, key="xt_cell_quotes")
+    cell = with_theme(ctx.corpus, ctx.selection, theme).narrow(f"{attribute}::VARCHAR = ?", value)
+    size = count(ctx.corpus, cell)
+    st.markdown(f"**{escape_markdown(ctx.t('cell_quotes', theme=ctx.theme_name(theme), value=value, n=size))}**")
+    if size > CELL_ROWS:
+        st.caption(ctx.t("first_rows", shown=CELL_ROWS, n=size))
+    quotes_table(ctx, rows(ctx.corpus, cell, limit=CELL_ROWS), key="xt_cell_quotes")
     st.subheader(ctx.t("cooccurrence"))
-    pairs = cooccurrence(ctx.corpus, ctx.mask).loc[themes, themes]
+    pairs = cooccurrence(ctx.corpus, ctx.selection).loc[themes, themes]
     st.dataframe(pd.DataFrame(pairs.to_numpy(), index=[ctx.theme_name(t) for t in themes],
                               columns=[ctx.theme_name(t) for t in themes]), key="xt_cooc")

@@ -3,13 +3,13 @@ a new-theme candidate into a working copy of the taxonomy (version bumped)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from textmine.app import data
 from textmine.app.context import Context, quote_list, topics_or_notice
 from textmine.app.pages.quotes import DISCOVERY_ROWS
+from textmine.app.query import Selection, positions, rows, with_ids
 from textmine.app.taxonomy_edit import draft_path, promote_theme
 from textmine.classify.taxonomy import Examples, Names, Theme
 
@@ -20,15 +20,15 @@ def _start(rows: tuple[int, ...]) -> None:
 
 def render(ctx: Context) -> None:
     """Draw the discovery page."""
-    rows = tuple(int(r) for r in np.flatnonzero(ctx.mask))
-    st.button(ctx.t("run_discovery"), key="dc_run", on_click=_start, args=(rows,))
+    sample = data.discovery_sample(positions(ctx.corpus, ctx.selection))
+    st.button(ctx.t("run_discovery"), key="dc_run", on_click=_start, args=(sample,))
     chosen = st.session_state.get(DISCOVERY_ROWS)
     if chosen is None:
         return
     found = topics_or_notice(ctx, chosen)
     if found is None:
         return
-    if len(chosen) > data.MAX_TOPIC_COMMENTS:
+    if len(chosen) >= data.MAX_TOPIC_COMMENTS:
         st.caption(ctx.t("discovery_sample", n=data.MAX_TOPIC_COMMENTS))
     clusters = found.clusters
     only = st.checkbox(ctx.t("candidates_only"), key="dc_only")
@@ -46,7 +46,7 @@ def render(ctx: Context) -> None:
     cluster = st.selectbox(ctx.t("cluster"), shown["cluster"].tolist(), key="dc_cluster",
                            format_func=lambda c: f"{c}: {clusters.set_index('cluster').loc[c, 'label_kk'] or ''}")
     info = clusters.set_index("cluster").loc[cluster]
-    by_id = ctx.corpus.comments.set_index("id", drop=False)
+    by_id = rows(ctx.corpus, with_ids(Selection(), info["representative_ids"])).set_index("id", drop=False)
     quotes = by_id.loc[[i for i in info["representative_ids"] if i in by_id.index]]
     st.subheader(ctx.t("representative_quotes"))
     quote_list(ctx, quotes.head(5), key="dc_rep")

@@ -7,21 +7,21 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app.context import Context
-from textmine.app.query import service_theme_shares, theme_counts
+from textmine.app.query import service_theme_shares, summary, theme_counts, value_counts
 
 
 def render(ctx: Context) -> None:
     """Draw the overview page."""
-    c = ctx.corpus.comments[ctx.mask]
+    sizes = summary(ctx.corpus, ctx.selection)
     cols = st.columns(4)
-    cols[0].metric(ctx.t("comments"), f"{len(c):,}".replace(",", " "))
-    cols[1].metric(ctx.t("services"), int(c["service_name"].nunique()))
-    cols[2].metric(ctx.t("regions"), int(c["region"].nunique()))
-    cols[3].metric(ctx.t("with_themes"), int(ctx.corpus.flags[ctx.mask].any(axis=1).sum()))
-    if c.empty:
+    cols[0].metric(ctx.t("comments"), f"{sizes['comments']:,}".replace(",", " "))
+    cols[1].metric(ctx.t("services"), sizes["services"])
+    cols[2].metric(ctx.t("regions"), sizes["regions"])
+    cols[3].metric(ctx.t("with_themes"), sizes["with_themes"])
+    if not sizes["comments"]:
         st.info(ctx.t("no_comments"))
         return
-    langs = c["lang"].astype(str).value_counts().rename_axis("lang").reset_index(name="count")
+    langs = value_counts(ctx.corpus, ctx.selection, "lang").rename(columns={"value": "lang"})
     st.subheader(ctx.t("language_mix"))
     st.altair_chart(alt.Chart(langs).mark_bar().encode(
         x=alt.X("count:Q", title=ctx.t("count")), y=alt.Y("lang:N", sort="-x", title=ctx.t("language")),
@@ -29,7 +29,7 @@ def render(ctx: Context) -> None:
     if not ctx.corpus.has_themes:
         st.info(ctx.t("no_themes"))
         return
-    counts = theme_counts(ctx.corpus, ctx.mask)
+    counts = theme_counts(ctx.corpus, ctx.selection)
     counts["theme_name"] = counts["theme"].map(ctx.theme_name)
     counts["polarity_name"] = counts["polarity"].map(ctx.polarity_name)
     st.subheader(ctx.t("themes_by_polarity"))
@@ -38,7 +38,7 @@ def render(ctx: Context) -> None:
         y=alt.Y("theme_name:N", sort="-x", title=ctx.t("theme")),
         color=alt.Color("polarity_name:N", title=ctx.t("polarity")),
         tooltip=["theme_name", "polarity_name", "count"]).interactive(), width="stretch")
-    shares = service_theme_shares(ctx.corpus, ctx.mask)
+    shares = service_theme_shares(ctx.corpus, ctx.selection)
     if shares.empty:
         return
     shares["theme_name"] = shares["theme"].map(ctx.theme_name)

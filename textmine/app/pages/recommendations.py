@@ -25,7 +25,8 @@ def render(ctx: Context) -> None:
     if ranked.empty:
         st.info(ctx.t("no_priorities"))
         return
-    selected = ctx.corpus.comments.loc[ctx.mask, "service_no"].dropna().astype(int).unique()
+    selected = ctx.corpus.frame(f"SELECT DISTINCT service_no FROM app_comments WHERE {ctx.selection.where} "
+                                "AND service_no IS NOT NULL", ctx.selection.params)["service_no"].astype(int)
     problems = ranked[(ranked["kind"] == "problem") & ranked["service_no"].isin(selected)]
     if problems.empty:
         st.info(ctx.t("no_comments"))

@@ -10,14 +10,10 @@ import streamlit as st
 from textmine.app import data
 from textmine.app.context import Context, attribution
 from textmine.app.insights_adapter import escape_markdown
+from textmine.app.query import count, rows, theme_scores
 
 POSITION = "review_pos"
-
-
-def queue(ctx: Context) -> pd.DataFrame:
-    """The filtered comments, least certain (a score nearest the 0.5 threshold) first."""
-    rows = ctx.corpus.comments[ctx.mask]
-    return rows.sort_values(["uncertainty", "id"], na_position="last", kind="stable")
+LEAST_CERTAIN_FIRST = "uncertainty NULLS LAST, id"
 
 
 def _move(step: int, size: int) -> None:
@@ -26,21 +22,21 @@ def _move(step: int, size: int) -> None:
 
 def render(ctx: Context) -> None:
     """Draw the label-review page."""
-    rows = queue(ctx)
-    if rows.empty:
+    size = count(ctx.corpus, ctx.selection)
+    if not size:
         st.info(ctx.t("no_comments"))
         return
-    position = min(st.session_state.get(POSITION, 0), len(rows) - 1)
-    row = rows.iloc[position]
-    st.caption(f"{ctx.t('review_queue')}: {ctx.t('position', i=position + 1, n=len(rows))}")
+    position = min(st.session_state.get(POSITION, 0), size - 1)
+    row = rows(ctx.corpus, ctx.selection, order=LEAST_CERTAIN_FIRST, limit=1, offset=position).iloc[0]
+    st.caption(f"{ctx.t('review_queue')}: {ctx.t('position', i=position + 1, n=size)}")
     nav = st.columns(2)
-    nav[0].button(ctx.t("previous"), key="rv_prev", on_click=_move, args=(-1, len(rows)), disabled=position == 0)
-    nav[1].button(ctx.t("next"), key="rv_next", on_click=_move, args=(1, len(rows)), disabled=position >= len(rows) - 1)
+    nav[0].button(ctx.t("previous"), key="rv_prev", on_click=_move, args=(-1, size), disabled=position == 0)
+    nav[1].button(ctx.t("next"), key="rv_next", on_click=_move, args=(1, size), disabled=position >= size - 1)
     with st.container(border=True):
         st.text(row["text"])
         st.caption(escape_markdown(attribution(row)))
     current = [theme for theme in row["themes"].split(";") if theme]
-    scores = ctx.corpus.scores.loc[row.name].dropna()
+    scores = theme_scores(ctx.corpus, int(row["pos"]))
     if len(scores):
         st.dataframe(pd.DataFrame({
             ctx.t("theme"): [ctx.theme_name(theme) for theme in scores.index],
@@ -63,13 +59,13 @@ def render(ctx: Context) -> None:
 
 
 def _save(ctx: Context, comment_id: str, before: list[str], after: list[str], old: str | None, new: str) -> None:
-    rows = data.decisions(comment_id, before, after, old, new)
+    decided = data.decisions(comment_id, before, after, old, new)
     if before == after and old == new and not after:
         st.info(ctx.t("nothing_to_save"))
         return
     try:
-        data.save_feedback(ctx.path, rows)
+        data.save_feedback(ctx.path, decided)
     except duckdb.IOException as error:
         st.error(ctx.t("store_busy", error=error))
         return
-    st.success(ctx.t("saved", n=len(rows)))
+    st.success(ctx.t("saved", n=len(decided)))

@@ -10,7 +10,7 @@ import streamlit as st
 from textmine.app import briefs, data
 from textmine.app.context import Context, quote_list
 from textmine.app.insights_adapter import complaint_themes, representative_quotes
-from textmine.insights.brief import brief_markdown
+from textmine.app.query import Selection, rows
 
 
 def _delta(now: object, before: object) -> str | None:
@@ -34,13 +34,16 @@ def render(ctx: Context) -> None:
 
 def _brief(ctx: Context, number: int) -> None:
     """The service's draft conclusions and recommendations, in Kazakh or Russian, editable and downloadable."""
+    from textmine.insights.brief import brief_markdown
+
     ranked, quotes, aspects = briefs.priorities(str(ctx.path), ctx.version)
     if ranked.empty or number not in set(ranked["service_no"].astype(int)):
         st.info(ctx.t("no_priorities"))
         return
     lang = st.radio(ctx.t("brief_language"), ("kk", "ru"), index=int(ctx.lang == "ru"), horizontal=True,
                     format_func={"kk": "Қазақша", "ru": "Русский"}.get, key="sv_brief_lang")
-    value = briefs.brief(ctx.corpus, ranked, quotes, aspects, number, lang)
+    own = rows(ctx.corpus, Selection().narrow("service_no = ?", number))
+    value = briefs.brief(own, ctx.corpus.services, ranked, quotes, aspects, number, lang)
     draft = brief_markdown(value)
     with st.expander(ctx.t("edit_brief")):
         edited = st.text_area(ctx.t("edit_brief"), draft, height=400, key=f"sv_brief_text_{number}_{lang}",
@@ -72,7 +75,7 @@ def _figures(ctx: Context, services: pd.DataFrame, number: int) -> None:
             tooltip=["score", "count"]), width="stretch")
     name = str(card["service_name"])
     st.subheader(ctx.t("top_complaints"))
-    table = complaint_themes(ctx.corpus, ctx.mask, name)
+    table = complaint_themes(ctx.corpus, ctx.selection, name)
     if table.empty:
         st.info(ctx.t("no_comments"))
         return
@@ -80,9 +83,9 @@ def _figures(ctx: Context, services: pd.DataFrame, number: int) -> None:
                                ctx.t("complaints"): table["complaints"],
                                f"{ctx.t('impact')}, %": table["impact"]}), hide_index=True, key="sv_complaints")
     st.subheader(ctx.t("representative_complaints"))
-    in_service = ctx.mask & (ctx.corpus.comments["service_name"] == name).to_numpy(dtype=bool)
+    in_service = ctx.selection.narrow("service_name = ?", name)
     top = table["theme"].head(3).tolist()
-    vectors = data.available_vectors(str(ctx.path), ctx.version)
-    quotes = pd.concat([representative_quotes(ctx.corpus, in_service, theme=theme, polarity="complaint", k=2, vectors=vectors)
-                        for theme in top])
+    embedder = data.embedder() if data.vectors_available(str(ctx.path), ctx.version) else None
+    quotes = pd.concat([representative_quotes(ctx.corpus, in_service, theme=theme, polarity="complaint", k=2,
+                                              embedder=embedder) for theme in top])
     quote_list(ctx, quotes.drop_duplicates("id"), key="sv_rep")

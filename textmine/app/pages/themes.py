@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from textmine.app import data
 from textmine.app.context import Context, quote_list, quotes_table, topics_or_notice
 from textmine.app.insights_adapter import representative_quotes
+from textmine.app.query import (
+    Selection,
+    count,
+    positions,
+    rows,
+    value_counts,
+    with_theme,
+)
+
+TABLE_ROWS = 1000
 
 
-def _bar(frame: pd.DataFrame, column: str, title: str, ctx: Context) -> None:
-    counts = frame[column].astype(str).replace("nan", np.nan).dropna().value_counts().head(15)
-    if counts.empty:
+def _bar(ctx: Context, selection: Selection, column: str, title: str) -> None:
+    chart_data = value_counts(ctx.corpus, selection, column, limit=15)
+    if chart_data.empty:
         return
-    chart_data = counts.rename_axis("value").reset_index(name="count")
     st.altair_chart(alt.Chart(chart_data, title=title).mark_bar().encode(
         x=alt.X("count:Q", title=ctx.t("count")), y=alt.Y("value:N", sort="-x", title=None),
         tooltip=["value", "count"]), width="stretch")
@@ -31,32 +39,36 @@ def render(ctx: Context) -> None:
     if theme in ctx.taxonomy.theme_ids:
         st.markdown(f"**{ctx.t('definition')}**")
         st.text(ctx.definition(theme))
-    in_theme = ctx.mask & ctx.corpus.flags[theme].to_numpy()
-    rows = ctx.corpus.comments[in_theme]
+    in_theme = with_theme(ctx.corpus, ctx.selection, theme)
+    size = count(ctx.corpus, in_theme)
     left, right = st.columns(2)
-    left.metric(ctx.t("size"), int(in_theme.sum()))
-    right.metric(ctx.t("share_of_comments"), f"{100 * in_theme.sum() / max(int(ctx.mask.sum()), 1):.1f}%")
-    if rows.empty:
+    left.metric(ctx.t("size"), size)
+    right.metric(ctx.t("share_of_comments"), f"{100 * size / max(count(ctx.corpus, ctx.selection), 1):.1f}%")
+    if not size:
         st.info(ctx.t("no_comments"))
         return
     left, right = st.columns(2)
     with left:
-        _bar(rows, "service_name", ctx.t("by_service"), ctx)
+        _bar(ctx, in_theme, "service_name", ctx.t("by_service"))
     with right:
-        _bar(rows, "region", ctx.t("by_region"), ctx)
+        _bar(ctx, in_theme, "region", ctx.t("by_region"))
     st.subheader(ctx.t("representative_quotes"))
-    vectors = data.available_vectors(str(ctx.path), ctx.version)
-    quote_list(ctx, representative_quotes(ctx.corpus, ctx.mask, theme=theme, k=5, vectors=vectors), key="th_rep")
+    embedder = data.embedder() if data.vectors_available(str(ctx.path), ctx.version) else None
+    quote_list(ctx, representative_quotes(ctx.corpus, ctx.selection, theme=theme, k=5, embedder=embedder), key="th_rep")
     st.subheader(ctx.t("all_quotes"))
-    order = ctx.corpus.scores.loc[rows.index, theme].sort_values(ascending=False, kind="stable")
-    quotes_table(ctx, rows.loc[order.index], key="th_all", score=order.round(2))
+    score = ctx.corpus.score(theme)
+    shown = rows(ctx.corpus, in_theme, order=f"{score} DESC NULLS LAST, pos", limit=TABLE_ROWS,
+                 extra=(f"{score} AS score",))
+    if size > TABLE_ROWS:
+        st.caption(ctx.t("first_rows", shown=TABLE_ROWS, n=size))
+    quotes_table(ctx, shown, key="th_all", score=shown["score"].round(2))
     st.subheader(ctx.t("sub_clusters"))
     if st.button(ctx.t("find_sub_clusters"), key="th_sub"):
-        _sub_clusters(ctx, np.flatnonzero(in_theme))
+        _sub_clusters(ctx, in_theme)
 
 
-def _sub_clusters(ctx: Context, rows: np.ndarray) -> None:
-    found = topics_or_notice(ctx, tuple(int(r) for r in rows))
+def _sub_clusters(ctx: Context, selection: Selection) -> None:
+    found = topics_or_notice(ctx, data.discovery_sample(positions(ctx.corpus, selection)))
     if found is None:
         return
     label = "label_kk" if ctx.lang == "kk" else "label_ru"
