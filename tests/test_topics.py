@@ -120,6 +120,17 @@ def test_content_lemmas_merge_inflected_forms_and_read_russian() -> None:
     assert "очередь" in lemmas[1] and "очень" not in lemmas[1]
 
 
+def test_content_lemmas_do_not_grow_the_vocabulary_on_new_words() -> None:
+    from textmine.topics.lemmas import pipeline
+
+    content_lemmas(["Кезекте ұзақ тұрдық", "В ЦОНе очереди"])
+    sizes = [len(pipeline(lang).vocab.strings) for lang in ("kk", "ru")]
+    typos = [f"кезекткх{i} ұзакқщ{i} тұрдыққ{i}" for i in range(200)] + [f"очередьщ{i} долгоо{i}" for i in range(200)]
+    lemmas = content_lemmas(typos)
+    assert lemmas[0] and lemmas[-1] and all(isinstance(lemma, str) for lemma in lemmas[0])
+    assert [len(pipeline(lang).vocab.strings) for lang in ("kk", "ru")] == sizes
+
+
 def test_class_tfidf_prefers_terms_specific_to_a_cluster() -> None:
     docs = [["кезек", "құжат"], ["кезек", "күту"], ["төлем", "құжат"], ["төлем", "ақы"]]
     keywords = class_tfidf(docs, np.array([0, 0, 1, 1]), top_n=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -26,6 +27,9 @@ def guess_language(text: str) -> str:
     if _KAZAKH_LETTERS.search(text):
         return "kk"
     return "ru" if _CYRILLIC.search(text) else "kk"
+
+
+_ONE_AT_A_TIME = threading.Lock()  # memory zones must not nest, and a pipeline is not thread-safe
 
 
 @lru_cache(maxsize=2)
@@ -63,10 +67,14 @@ def content_lemmas(texts: Sequence[str], langs: Sequence[str | None] | None = No
     result: list[list[str]] = [[] for _ in texts]
     for lang in ("kk", "ru"):
         rows = [i for i, value in enumerate(chosen) if value == lang]
-        for i, doc in zip(rows, pipeline(lang).pipe(texts[i] for i in rows)):
-            result[i] = [
-                token.lemma_.lower() if lang == "ru" else token.lemma_
-                for token in doc
-                if sum(c.isalpha() for c in token.text) > 1 and not _is_stop(lang, token.text, token.lemma_)
-            ]
+        nlp = pipeline(lang)
+        # Strings spaCy interns for new words are freed when the zone closes; without it the vocabulary
+        # grows with every distinct word (typos included) of a long run.
+        with _ONE_AT_A_TIME, nlp.memory_zone():
+            for i, doc in zip(rows, nlp.pipe(texts[i] for i in rows)):
+                result[i] = [
+                    str(token.lemma_.lower() if lang == "ru" else token.lemma_)
+                    for token in doc
+                    if sum(c.isalpha() for c in token.text) > 1 and not _is_stop(lang, token.text, token.lemma_)
+                ]
     return result
