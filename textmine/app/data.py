@@ -8,8 +8,6 @@ pipeline writes; feedback is written to the store itself (briefly), which publis
 
 from __future__ import annotations
 
-import importlib
-import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,16 +42,6 @@ def store_version(path: Path) -> float:
     read = reader_path(path)
     wal = read.with_name(read.name + ".wal")
     return max(p.stat().st_mtime for p in (read, wal) if p.exists())
-
-
-@st.cache_resource(show_spinner=False)
-def preload_analyses() -> threading.Thread:
-    """Import ``textmine.insights`` (statsmodels, ~2 s) in a background thread, once per server process,
-    so the first visit to Services or Recommendations does not wait for it."""
-    thread = threading.Thread(target=importlib.import_module, args=("textmine.insights.brief",), daemon=True,
-                              name="textmine-preload")
-    thread.start()
-    return thread
 
 
 @st.cache_resource(show_spinner=False)

@@ -92,4 +92,3 @@ def main() -> None:
     st.sidebar.caption(t("selected_comments", lang, n=count(corpus, selection), total=corpus.size))
     st.header(t(f"page_{page}", lang))
     PAGES[page](Context(path=path, version=version, corpus=corpus, taxonomy=taxonomy, lang=lang, selection=selection))
-    data.preload_analyses()
