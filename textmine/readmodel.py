@@ -84,11 +84,14 @@ def build(con: duckdb.DuckDBPyConnection, source: str = "") -> list[str]:
     return themes
 
 
-def is_current(con: duckdb.DuckDBPyConnection, database: str | None = None) -> bool:
-    """Whether ``database`` (``con``'s current one by default) holds a read model of this :data:`VERSION`."""
-    where = f"database_name = {sql_literal(database)}" if database else "database_name = current_database()"
-    tables = {row[0] for row in con.execute(f"SELECT table_name FROM duckdb_tables() WHERE {where}").fetchall()}
-    if not set(TABLES) <= tables:
+def tables_in(con: duckdb.DuckDBPyConnection, database: str) -> set[str]:
+    """Names of the tables of the (attached) ``database``."""
+    found = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [database]).fetchall()
+    return {row[0] for row in found}
+
+
+def is_current(con: duckdb.DuckDBPyConnection, database: str) -> bool:
+    """Whether the (attached) ``database`` holds a read model of this :data:`VERSION`."""
+    if not set(TABLES) <= tables_in(con, database):
         return False
-    prefix = f"{database}." if database else ""
-    return con.execute(f"SELECT max(version) FROM {prefix}app_model").fetchone()[0] == VERSION
+    return con.execute(f"SELECT max(version) FROM {database}.app_model").fetchone()[0] == VERSION

@@ -95,11 +95,6 @@ class Corpus:
             cursor.close()
 
 
-def _tables(con: duckdb.DuckDBPyConnection, database: str) -> set[str]:
-    return {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
-                                          [database]).fetchall()}
-
-
 def _open_read_model(path: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory connection whose default schema shows the read model and the store tables it needs.
 
@@ -110,7 +105,7 @@ def _open_read_model(path: Path) -> duckdb.DuckDBPyConnection:
     source = reader_path(path)
     con = duckdb.connect()
     con.execute(f"ATTACH {readmodel.sql_literal(str(source))} AS store (READ_ONLY)")
-    tables = _tables(con, "store")
+    tables = readmodel.tables_in(con, "store")
     if "comments" not in tables:
         con.close()
         raise ValueError(f"store {path} has no comments table")
