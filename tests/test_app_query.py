@@ -13,8 +13,19 @@ import pandas as pd
 import pytest
 from test_app import HOSTILE, _build, _sql
 
-from textmine.app.query import (Filters, Selection, count, open_corpus, rows, select, theme_counts, theme_scores,
-                                with_positions, with_theme, with_words)
+from textmine.app.query import (
+    Filters,
+    Selection,
+    count,
+    open_corpus,
+    rows,
+    select,
+    theme_counts,
+    theme_scores,
+    with_positions,
+    with_theme,
+    with_words,
+)
 from textmine.store import Store, snapshot_path
 
 
