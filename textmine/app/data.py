@@ -74,15 +74,14 @@ def options(path: str, version: float, column: str) -> list:
     return distinct_values(corpus(path, version), column)
 
 
-def vectors_available(path: str, version: float) -> bool:
-    """Whether the store caches passage vectors and the embedding model is built."""
+def vector_embedder(path: str, version: float):
+    """The embedder when the store caches passage vectors and the model is built, else ``None``."""
     if not has_vectors(corpus(path, version)):
-        return False
+        return None
     try:
-        embedder()
+        return embedder()
     except FileNotFoundError:
-        return False
-    return True
+        return None
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -294,6 +294,12 @@ def rows(corpus: Corpus, selection: Selection, order: str = "pos", limit: int | 
     return found.astype({"service_no": "Int64", "rating": "Int64", "source_line": "Int64"})
 
 
+def rows_by_ids(corpus: Corpus, ids: Sequence[str]) -> pd.DataFrame:
+    """The comments with ``ids``, in the order of ``ids`` (ids the store lacks are left out)."""
+    found = rows(corpus, with_ids(Selection(), ids)).set_index("id", drop=False)
+    return found.loc[[i for i in ids if i in found.index]].reset_index(drop=True)
+
+
 def theme_scores(corpus: Corpus, position: int) -> pd.Series:
     """The scored themes of the comment at ``position`` (theme id -> score)."""
     columns = ", ".join(f'{corpus.score(theme)} AS "{i}"' for i, theme in enumerate(corpus.theme_ids))

@@ -9,7 +9,7 @@ import streamlit as st
 from textmine.app import data
 from textmine.app.context import Context, quote_list, topics_or_notice
 from textmine.app.pages.quotes import DISCOVERY_ROWS
-from textmine.app.query import Selection, positions, rows, with_ids
+from textmine.app.query import positions, rows_by_ids
 from textmine.app.taxonomy_edit import draft_path, promote_theme
 from textmine.classify.taxonomy import Examples, Names, Theme
 
@@ -46,8 +46,7 @@ def render(ctx: Context) -> None:
     cluster = st.selectbox(ctx.t("cluster"), shown["cluster"].tolist(), key="dc_cluster",
                            format_func=lambda c: f"{c}: {clusters.set_index('cluster').loc[c, 'label_kk'] or ''}")
     info = clusters.set_index("cluster").loc[cluster]
-    by_id = rows(ctx.corpus, with_ids(Selection(), info["representative_ids"])).set_index("id", drop=False)
-    quotes = by_id.loc[[i for i in info["representative_ids"] if i in by_id.index]]
+    quotes = rows_by_ids(ctx.corpus, info["representative_ids"])
     st.subheader(ctx.t("representative_quotes"))
     quote_list(ctx, quotes.head(5), key="dc_rep")
     _promote_form(ctx, cluster, info, quotes)

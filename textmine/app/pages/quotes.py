@@ -13,8 +13,8 @@ from textmine.app.query import (
     Selection,
     count,
     rows,
+    rows_by_ids,
     semantic_rank,
-    with_ids,
     with_positions,
     with_words,
 )
@@ -48,10 +48,10 @@ def with_clusters(ctx: Context, selection: Selection) -> Selection:
 
 def _semantic(ctx: Context, query: str, selection: Selection) -> pd.DataFrame | None:
     """The comments of ``selection`` nearest to ``query``, with a similarity note per row."""
-    if not data.vectors_available(str(ctx.path), ctx.version):
+    model = data.vector_embedder(str(ctx.path), ctx.version)
+    if model is None:
         st.warning(ctx.t("no_vectors"))
         return None
-    model = data.embedder()
     ranked, missing = semantic_rank(ctx.corpus, selection, data.query_vector(query), model.model_id)
     if missing:
         st.caption(ctx.t("semantic_partial", n=missing))
@@ -90,11 +90,10 @@ def _basket_section(ctx: Context) -> None:
         if not chosen:
             st.caption(ctx.t("basket_empty"))
             return
-        found = rows(ctx.corpus, with_ids(Selection(), chosen)).set_index("id")
-        chosen_rows = found.loc[[i for i in chosen if i in found.index]].reset_index()
+        chosen_rows = rows_by_ids(ctx.corpus, chosen)
         st.dataframe(pd.DataFrame({ctx.t("text"): chosen_rows["text"], ctx.t("service"): chosen_rows["service_name"].astype(str),
                                    ctx.t("region"): chosen_rows["region"].astype(str)}), hide_index=True, key="q_basket_table")
-        texts = found["text"]
+        texts = chosen_rows.set_index("id")["text"]
         remove = st.selectbox(ctx.t("remove"), [None, *chosen], key="q_remove",
                               format_func=lambda i: "—" if i is None else str(texts.get(i, i))[:80])
         if remove is not None:

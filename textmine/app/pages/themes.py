@@ -53,7 +53,7 @@ def render(ctx: Context) -> None:
     with right:
         _bar(ctx, in_theme, "region", ctx.t("by_region"))
     st.subheader(ctx.t("representative_quotes"))
-    embedder = data.embedder() if data.vectors_available(str(ctx.path), ctx.version) else None
+    embedder = data.vector_embedder(str(ctx.path), ctx.version)
     quote_list(ctx, representative_quotes(ctx.corpus, ctx.selection, theme=theme, k=5, embedder=embedder), key="th_rep")
     st.subheader(ctx.t("all_quotes"))
     score = ctx.corpus.score(theme)
