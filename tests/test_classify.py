@@ -139,3 +139,20 @@ def test_feedback_accepts_and_rejects_themes_for_the_next_training(labelled):
     row_b = updated[updated["text"] == "Ешкім телефон көтермейді"]
     assert row_b["themes"].iloc[0] == ["information"] and row_b["variant"].iloc[0] == "analyst"
     assert len(updated) == len(labelled) + 1
+
+
+def test_lemma_terms_are_worked_out_once_per_text_and_the_memo_stays_bounded(monkeypatch) -> None:
+    from textmine.classify import features
+    from textmine.topics.lemmas import content_lemmas
+
+    texts = ["Кезекте ұзақ тұрдық", "В ЦОНе очереди длинные", "Құжаттарды қабылдамады"]
+    monkeypatch.setattr(features, "_LEMMA_TERMS", {})
+    monkeypatch.setattr(features, "LEMMA_TERMS_LIMIT", 4)
+    features.remember_lemma_terms(texts + texts)
+    assert list(features._LEMMA_TERMS) == texts
+    lemmas = content_lemmas([texts[0]])[0]
+    assert features.lemma_terms(texts[0]) == tuple(lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:])])
+    assert "кезек" in features.lemma_terms(texts[0]) and "очередь" in features.lemma_terms(texts[1])
+    features.lemma_terms("Ақы өте қымбат")  # a 4th text fits; a 5th empties the memo before it is added
+    features.remember_lemma_terms(["Бәрі жақсы", "Всё хорошо"])
+    assert list(features._LEMMA_TERMS) == ["Бәрі жақсы", "Всё хорошо"]

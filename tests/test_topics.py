@@ -184,3 +184,30 @@ def test_kazakh_only_clusters_get_derived_russian_labels(quotes: pd.DataFrame, v
             assert {theme_of[p] for p in row.ru_phrases} == {dominant}
     without = discover_topics(quotes.assign(lang="kk"), vectors, model)
     assert without.clusters["label_ru"].isna().all() and without.clusters["label_ru_source"].isna().all()
+
+
+def test_russian_lemmas_remembered_per_word_match_spacy_and_stay_bounded() -> None:
+    import spacy
+
+    from textmine.topics.lemmas import memoised_per_word, pipeline
+
+    text = "Очереди в ЦОНе длинные, очереди не двигаются, сотрудники отправляли из кабинета в кабинет"
+    plain = spacy.blank("ru")
+    plain.add_pipe("lemmatizer")
+    plain.initialize()
+    assert [t.lemma_ for t in pipeline("ru")(text)] == [t.lemma_ for t in plain(text)]
+
+    calls: list[str] = []
+
+    def lemmatize(token) -> list[str]:
+        calls.append(token.text)
+        return [token.text.lower()]
+
+    remembered = memoised_per_word(lemmatize, limit=3)
+    doc = plain.make_doc("очереди очереди кабинет кабинет")
+    assert [remembered(token)[0] for token in doc] == ["очереди", "очереди", "кабинет", "кабинет"]
+    assert calls == ["очереди", "кабинет"]
+    for token in plain.make_doc("один два три"):  # the fourth distinct word empties the memo first
+        remembered(token)
+    remembered(doc[0])
+    assert calls[-1] == "очереди" and len(calls) == 6

@@ -8,6 +8,8 @@ one column per embedding dimension.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
@@ -22,12 +24,31 @@ def fold_text(text: str) -> str:
     return text.lower().replace("i", "и").translate(_FOLD)
 
 
-def lemma_terms(text: str) -> list[str]:
-    """Content lemmas of ``text`` and their adjacent pairs (``кезекте тұрдым`` -> ``кезек``, ``тұру``, ``кезек тұру``)."""
+# Lemma terms per text, filled a frame at a time by ``remember_lemma_terms``: the theme and polarity heads
+# (and every fold of a cross-validation) read the same texts' lemmas, which are the costly features.
+_LEMMA_TERMS: dict[str, tuple[str, ...]] = {}
+LEMMA_TERMS_LIMIT = 100_000
+
+
+def remember_lemma_terms(texts: Sequence[str]) -> None:
+    """Lemmatise the ``texts`` not yet remembered, in one spaCy batch (emptying the memo first when it
+    would pass ``LEMMA_TERMS_LIMIT`` texts, so memory stays bounded on a long run)."""
     from textmine.topics.lemmas import content_lemmas
 
-    lemmas = content_lemmas([text])[0]
-    return lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:])]
+    missing = [text for text in dict.fromkeys(texts) if text not in _LEMMA_TERMS]
+    if len(_LEMMA_TERMS) + len(missing) > LEMMA_TERMS_LIMIT:
+        _LEMMA_TERMS.clear()
+    for text, lemmas in zip(missing, content_lemmas(missing)):
+        _LEMMA_TERMS[text] = tuple(lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:])])
+
+
+def lemma_terms(text: str) -> tuple[str, ...]:
+    """Content lemmas of ``text`` and their adjacent pairs (``кезекте тұрдым`` -> ``кезек``, ``тұру``, ``кезек тұру``)."""
+    terms = _LEMMA_TERMS.get(text)
+    if terms is None:
+        remember_lemma_terms([text])
+        terms = _LEMMA_TERMS[text]
+    return terms
 
 
 def embedding_columns(dim: int) -> list[str]:
@@ -36,11 +57,13 @@ def embedding_columns(dim: int) -> list[str]:
 
 
 def feature_frame(texts: list[str], vectors: np.ndarray) -> pd.DataFrame:
-    """The heads' input: a ``text`` column and one float column per embedding dimension."""
+    """The heads' input: a ``text`` column and one float column per embedding dimension (the texts'
+    lemmas are worked out here, in one batch, for the heads' lemma features)."""
     if len(texts) != len(vectors):
         raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
     frame = pd.DataFrame(np.asarray(vectors, dtype=np.float32), columns=embedding_columns(vectors.shape[1]))
     frame.insert(0, "text", list(texts))
+    remember_lemma_terms(texts)
     return frame
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Token
 
 import textmine.lang.kk  # noqa: F401  registers spacy "kk"
 from textmine.lang.kk.stop_words import STOP_WORDS as KK_STOP_WORDS
@@ -30,15 +31,37 @@ def guess_language(text: str) -> str:
 
 
 _ONE_AT_A_TIME = threading.Lock()  # memory zones must not nest, and a pipeline is not thread-safe
+WORD_MEMO_LIMIT = 200_000
+
+
+def memoised_per_word(lemmatize: Callable[[Token], list[str]],
+                      limit: int = WORD_MEMO_LIMIT) -> Callable[[Token], list[str]]:
+    """``lemmatize`` remembered per (word, part of speech, morphology): a lemmatiser's answer depends on
+    nothing else, and pymorphy3's dictionary lookup is most of the cost of a Russian comment. The memo is
+    emptied when it reaches ``limit`` words, so a long run's typos do not grow it for ever."""
+    memo: dict[tuple[str, str, str], list[str]] = {}
+
+    def remembered(token: Token) -> list[str]:
+        key = (token.text, token.pos_, str(token.morph))
+        lemmas = memo.get(key)
+        if lemmas is None:
+            if len(memo) >= limit:
+                memo.clear()
+            lemmas = memo[key] = lemmatize(token)
+        return lemmas
+
+    return remembered
 
 
 @lru_cache(maxsize=2)
 def pipeline(lang: str) -> Language:
-    """A blank spaCy pipeline with a lemmatiser for ``kk`` or ``ru``."""
+    """A blank spaCy pipeline with a lemmatiser for ``kk`` or ``ru`` (Russian lookups memoised per word)."""
     if lang not in ("kk", "ru"):
         raise ValueError(f"no lemmatiser for language {lang!r}; expected 'kk' or 'ru'")
     nlp = spacy.blank(lang)
-    nlp.add_pipe("lemmatizer")
+    lemmatizer = nlp.add_pipe("lemmatizer")
+    if lang == "ru":
+        lemmatizer.lemmatize = memoised_per_word(lemmatizer.lemmatize)
     nlp.initialize()
     return nlp
 
