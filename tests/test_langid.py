@@ -94,3 +94,18 @@ def test_evaluation_reaches_thresholds() -> None:
     assert report.loc[("class", "mixed"), "recall"] >= 0.85
     assert report.loc[("class", "mixed"), "precision"] >= 0.90
     assert report.loc[("variant", "kk_letterless"), "accuracy"] >= 0.90
+
+
+def test_repeated_texts_are_tagged_once_and_alike(monkeypatch) -> None:
+    from textmine import langid
+
+    tagger = langid.LanguageTagger()
+    seen: list[list[str]] = []
+    confidences = tagger._confidences
+    monkeypatch.setattr(tagger, "_confidences", lambda name, texts: seen.append(list(texts)) or confidences(name, texts))
+    texts = ["Кезек көп болды", "Всё отлично", "Кезек көп болды", "Кезек көп болды", "Всё отлично"]
+    result = tagger.tag(texts)
+    asked = sum(seen, [])
+    assert asked.count("Кезек көп болды") == 1 and asked.count("Всё отлично") == 1
+    assert list(result["lang"]) == ["kk", "ru", "kk", "kk", "ru"]
+    assert result.iloc[0].equals(result.iloc[2]) and result.iloc[1].equals(result.iloc[4])

@@ -228,17 +228,18 @@ class LanguageTagger:
 
     def tag(self, texts: Sequence[str]) -> pd.DataFrame:
         """One row per text, in input order: ``lang`` and ``lang_confidence`` in [0, 1] (3 decimals, so that
-        results do not depend on floating-point noise in the detector)."""
+        results do not depend on floating-point noise in the detector). Each distinct text is tagged once."""
         index = texts.index if isinstance(texts, pd.Series) else None
-        norm = [normalise(t) if isinstance(t, str) else "" for t in texts]
+        texts_norm = [normalise(t) if isinstance(t, str) else "" for t in texts]
+        norm = list(dict.fromkeys(texts_norm))
         script = [_script(t) for t in norm]
         by_script = {s: [i for i, x in enumerate(script) if x == s] for s in ("latin", "cyrillic")}
         whole: dict[int, dict[str, float]] = {}
         for name, s in (("latin", "latin"), ("main", "cyrillic")):
             whole.update(zip(by_script[s], self._confidences(name, [norm[i] for i in by_script[s]])))
         self._fill_word_cache({w for i in by_script["cyrillic"] for w in _WORD.findall(norm[i])})
-        rows = [self._decide(t, s, whole.get(i, {})) for i, (t, s) in enumerate(zip(norm, script))]
-        frame = pd.DataFrame(rows, columns=["lang", "lang_confidence"], index=index)
+        decided = {t: self._decide(t, s, whole.get(i, {})) for i, (t, s) in enumerate(zip(norm, script))}
+        frame = pd.DataFrame([decided[t] for t in texts_norm], columns=["lang", "lang_confidence"], index=index)
         return frame.assign(lang_confidence=frame["lang_confidence"].astype(float).round(3))
 
     def _decide(self, text: str, script: str, confidences: dict[str, float]) -> tuple[str, float]:

@@ -34,7 +34,8 @@ from tqdm import tqdm
 
 from textmine import schema
 from textmine.embed.base import Embedder
-from textmine.scale.dedup import annotate_once, unique_languages
+from textmine.pipeline import with_languages
+from textmine.scale.dedup import annotate_once
 from textmine.store import Store
 
 TABLE = "scale_chunks"
@@ -256,9 +257,7 @@ def process_file(store: Store, path: Path, embedder: Embedder, chunk_rows: int =
             with stage("ingest", chunk.no):
                 comments, rejects = parse_chunk(chunk, source_file, column_map)
             with stage("langid", chunk.no):
-                languages = unique_languages(comments["text"].tolist())
-                comments = comments.assign(lang=languages["lang"].to_numpy(),
-                                           lang_confidence=languages["lang_confidence"].to_numpy())
+                comments = with_languages(comments)
             with stage("annotate", chunk.no):
                 annotator = annotator or ThemeAnnotator(embedder.model_id, mode=mode)
                 annotated, new_texts = annotate_once(store, embedder, annotator, comments["text"].tolist())

@@ -1,4 +1,5 @@
-"""Deduplication: each distinct normalised text is language-tagged, embedded and classified once.
+"""Deduplication: each distinct normalised text is embedded and classified once (the language tagger
+dedups on its own).
 
 Embeddings are already cached per text by :mod:`textmine.embed.cache` (sha1 of the text). This module
 adds the same for themes: table ``text_annotations(annotator_key, text_hash, themes, theme_scores,
@@ -18,7 +19,6 @@ import pyarrow as pa
 
 from textmine.embed.base import Embedder
 from textmine.embed.cache import embed_with_cache, text_hash
-from textmine.langid import tag_languages
 from textmine.store import Store
 
 TABLE = "text_annotations"
@@ -58,16 +58,6 @@ def annotator_key(annotator: object, embedder: Embedder) -> str:
     """Identity of what produced an annotation: embedding model, heads' training data, taxonomy, mode."""
     heads = annotator.heads.card  # type: ignore[attr-defined]
     return f"{embedder.model_id}|{heads.training_data_sha1}|tax{heads.taxonomy_version}|{annotator.mode}"  # type: ignore[attr-defined]
-
-
-def unique_languages(texts: Sequence[str]) -> pd.DataFrame:
-    """``lang`` and ``lang_confidence`` of ``texts``, tagging each distinct text once."""
-    distinct = list(dict.fromkeys(texts))
-    tagged = tag_languages(distinct)
-    position = {text: i for i, text in enumerate(distinct)}
-    rows = [position[t] for t in texts]
-    return pd.DataFrame({"lang": tagged["lang"].to_numpy()[rows],
-                         "lang_confidence": tagged["lang_confidence"].to_numpy()[rows]})
 
 
 def _cached(store: Store, key: str, hashes: list[str]) -> pd.DataFrame:

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from textmine.embed.base import Embedder
+from textmine.langid import tag_languages
 from textmine.scale.chunks import count_rows, done_chunks, parse_chunk, raw_chunks
-from textmine.scale.dedup import unique_languages
 from textmine.store import Store
 
 
@@ -73,7 +73,7 @@ def estimate_run(store: Store, path: Path, embedder: Embedder, chunk_rows: int =
         return Estimate(rows_todo, 0.0, 0.0, 0.0)
     started = time.perf_counter()
     comments, _ = parse_chunk(sample, path.name)
-    unique_languages(comments["text"].tolist())
+    tag_languages(comments["text"].tolist())
     row_seconds = (time.perf_counter() - started) / len(sample.frame)
     texts = list(dict.fromkeys(comments["text"]))[:sample_texts]
     annotator = annotator or ThemeAnnotator(embedder.model_id, mode=mode)
