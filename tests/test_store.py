@@ -84,3 +84,40 @@ def test_an_unchanged_store_is_not_copied_again_and_read_only_never_publishes(tm
     with Store(path, read_only=True) as store, pytest.raises(RuntimeError, match="read-only"):
         store.publish()
     assert snapshot_path(path).stat().st_mtime_ns == published
+
+
+def _feedback(comment_id: str, theme: str) -> pd.DataFrame:
+    return pd.DataFrame([{"comment_id": comment_id, "theme": theme, "decision": "accept", "polarity": None,
+                          "at": "2026-11-25T00:00:00+00:00"}])
+
+
+def test_a_writer_naming_its_tables_refreshes_only_them_in_the_last_snapshot(tmp_path, monkeypatch):
+    from textmine import readmodel
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.replace_source("a.csv", comment_rows("a.csv", [KAZAKH, "Всё хорошо"]), _rejects("a.csv"))
+    with duckdb.connect(str(snapshot_path(path)), read_only=True) as snapshot:
+        app_rows = snapshot.execute("SELECT * FROM app_comments ORDER BY pos").fetchall()
+    comment_id = app_rows[0][1]
+
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("the read model was rebuilt")
+
+    monkeypatch.setattr(readmodel, "build", no_rebuild)
+    with Store(path, touches=("label_feedback",)) as store:
+        store.add_feedback(_feedback(comment_id, "queues"))
+    assert not list(tmp_path.glob("*.wal")) and not list(tmp_path.glob(".*.tmp"))
+    with duckdb.connect(str(snapshot_path(path)), read_only=True) as snapshot:
+        assert snapshot.execute("SELECT comment_id, theme FROM label_feedback").fetchall() == [(comment_id, "queues")]
+        assert snapshot.execute("SELECT * FROM app_comments ORDER BY pos").fetchall() == app_rows
+
+    # A writer that names a table the read model is built from publishes in full.
+    with pytest.raises(AssertionError, match="rebuilt"), Store(path, touches=("comments",)) as store:
+        store.replace_source("b.csv", comment_rows("b.csv", ["Кезек көп"]), _rejects("b.csv"))
+    monkeypatch.undo()
+    with Store(path, touches=("comments",)):
+        pass
+    with duckdb.connect(str(snapshot_path(path)), read_only=True) as snapshot:
+        assert snapshot.execute("SELECT count(*) FROM app_comments").fetchone() == (3,)
+        assert snapshot.execute("SELECT count(*) FROM label_feedback").fetchone() == (1,)

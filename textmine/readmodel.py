@@ -19,6 +19,7 @@ import duckdb
 
 VERSION = 1
 TABLES = ("app_comments", "app_themes", "app_model")
+SOURCES = frozenset({"comments", "comment_themes", "services"})  # the store tables the read model is built from
 
 RATING_BAND = """CASE WHEN c.rating IS NULL THEN NULL WHEN c.rating < 3 THEN '1–2' WHEN c.rating < 4 THEN '3'
                  ELSE '4–5' END"""

@@ -21,7 +21,10 @@ a half-written one (an open reader keeps the file it opened). A read-only ``Stor
 itself and falls back to the snapshot while a writer holds the lock; a writer waits up to
 ``LOCK_WAIT_S`` for short-lived readers to let go. A failed command publishes nothing, so readers keep
 the last state a command completed; the next successful write publishes the newer state. The snapshot
-also carries the app's read model (``textmine.readmodel``), built as it is published.
+also carries the app's read model (``textmine.readmodel``), built as it is published. A writer that names
+the only tables it changes (``Store(path, touches=("label_feedback",))``, the app saving a review decision)
+publishes by copying the last snapshot and refreshing just those tables in it, when none of them feeds the
+read model: about a second on a million-comment store instead of a full copy and read-model build.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import duckdb
@@ -107,9 +110,13 @@ def _create_sql(table: str, table_schema: pa.DataFrameSchema) -> str:
 class Store:
     """A DuckDB-backed store; use as a context manager."""
 
-    def __init__(self, path: Path | str | None = None, read_only: bool = False, wait_s: float = LOCK_WAIT_S) -> None:
+    def __init__(self, path: Path | str | None = None, read_only: bool = False, wait_s: float = LOCK_WAIT_S,
+                 touches: Collection[str] | None = None) -> None:
+        """``touches``: the store tables this writer changes, when it knows them (publishing may then refresh
+        only those in the last snapshot); ``None``: any table."""
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only
+        self.touches = frozenset(touches) if touches is not None else None
         self.source = self.path  # the file actually opened: the snapshot when a read-only open found the store locked
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,10 +157,30 @@ class Store:
         self.connection.execute("CHECKPOINT")
         snapshot = snapshot_path(self.path)
         with atomic_path(snapshot) as temporary:
+            if self.touches is not None and not self.touches & readmodel.SOURCES and snapshot.exists():
+                shutil.copyfile(snapshot, temporary)
+                if self._refresh_in(temporary, self.touches):
+                    return snapshot
             shutil.copyfile(self.path, temporary)
             with duckdb.connect(str(temporary)) as copy:
                 readmodel.build(copy)
         return snapshot
+
+    def _refresh_in(self, copy: Path, tables: Collection[str]) -> bool:
+        """Replace ``tables``' rows in ``copy`` (of the last snapshot) with the store's; ``False`` (nothing
+        done) when the copy lacks a current read model or one of the tables."""
+        con = self.connection
+        con.execute(f"ATTACH {readmodel.sql_literal(str(copy))} AS _published")
+        try:
+            if not (readmodel.is_current(con, "_published") and set(tables) <= readmodel.tables_in(con, "_published")):
+                return False
+            self.transaction(lambda con: [
+                (con.execute(f"DELETE FROM _published.{table}"),
+                 con.execute(f"INSERT INTO _published.{table} SELECT * FROM {table}")) for table in sorted(tables)])
+            con.execute("CHECKPOINT _published")
+            return True
+        finally:
+            con.execute("DETACH _published")
 
     def replace_source(self, source_file: str, comments: pd.DataFrame, rejects: pd.DataFrame) -> None:
         """Atomically replace every comment and reject that came from ``source_file``."""

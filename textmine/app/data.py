@@ -150,8 +150,9 @@ def decisions(comment_id: str, before: list[str], after: list[str], old_polarity
 
 
 def save_feedback(path: Path, rows: pd.DataFrame) -> None:
-    """Append ``rows`` to the store's ``label_feedback`` (opens the store for writing briefly)."""
+    """Append ``rows`` to the store's ``label_feedback`` (opens the store for writing briefly; publishing
+    refreshes only that table in the snapshot)."""
     from textmine.store import Store
 
-    with Store(path) as store:
+    with Store(path, touches=("label_feedback",)) as store:
         store.add_feedback(rows)
