@@ -4,9 +4,10 @@ Measures, in one fresh process: building the store and publishing its snapshot w
 (setup, not a target), opening the read model, the first page (cold caches: the whole script incl.
 opening), and then reruns after a filter change, a page switch and a full-text search, each repeated.
 Timings are AppTest script runs (server side, no browser paint). Targets (issue 9, 1M comments):
-first page < 2 s, filter change < 0.3 s.
+first page < 2 s, filter change < 0.3 s. With ``--time-save`` it also times saving one review decision
+(the Review page's write: store + snapshot refresh) — this adds a feedback row to the store.
 
-    .venv/bin/python bench/app.py [--n 100000] [--store out/bench_app.duckdb] [--rebuild]
+    .venv/bin/python bench/app.py [--n 100000] [--store out/bench_app.duckdb] [--rebuild] [--time-save]
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--store", type=Path, default=ROOT / "out" / "bench_app.duckdb")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--time-save", action="store_true", help="also time saving a review decision (writes it)")
     args = parser.parse_args()
     os.chdir(ROOT)
     from textmine.app.demo import build_demo_store
@@ -68,6 +70,16 @@ def main() -> None:
     at.sidebar.radio(key="page").set_value("quotes").run()
     search = [_timed(at.text_input(key="q_text").input(word).run) for word in ("кезек", "мерзім ұзақ", "құжат")]
     print(f"full-text search on Quotes, median of 3: {statistics.median(search):.3f} s")
+    if args.time_save:
+        from textmine.app.data import decisions, save_feedback
+        from textmine.app.query import rows
+
+        page = rows(corpus, Selection(), limit=100)
+        first = page[page["themes"] != ""].iloc[0]
+        themes = first["themes"].split(";")
+        decision = decisions(first["id"], themes, themes[:1], first["polarity"], first["polarity"])
+        print(f"save one review decision (store write + snapshot refresh): "
+              f"{_timed(lambda: save_feedback(args.store, decision)):.2f} s")
     print(f"peak RSS of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
           f"{os.cpu_count()} cores")
 
