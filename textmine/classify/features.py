@@ -27,7 +27,7 @@ def fold_text(text: str) -> str:
 # Lemma terms per text, filled a frame at a time by ``remember_lemma_terms``: the theme and polarity heads
 # (and every fold of a cross-validation) read the same texts' lemmas, which are the costly features.
 _LEMMA_TERMS: dict[str, tuple[str, ...]] = {}
-LEMMA_TERMS_LIMIT = 100_000
+LEMMA_TERMS_LIMIT = 20_000  # a chunk's new texts (<= 10k) and a training set fit
 
 
 def remember_lemma_terms(texts: Sequence[str]) -> None:
