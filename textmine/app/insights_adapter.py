@@ -17,9 +17,9 @@ import pandas as pd
 from textmine.app.query import (
     Corpus,
     Selection,
+    cached_vectors,
+    has_vectors,
     rows,
-    vectors,
-    with_positions,
     with_theme,
 )
 
@@ -44,16 +44,17 @@ def representative_quotes(corpus: Corpus, selection: Selection, theme: str | Non
     median = corpus.scalar(f"SELECT median(text_length) FROM app_comments WHERE {selection.where}", selection.params)
     wanted = pool if embedder is not None else k
     ranked = rows(corpus, selection, order=f"{score} DESC NULLS LAST, abs(text_length - {float(median or 0)}), id",
-                  limit=4 * wanted)
+                  limit=4 * wanted, extra=("text_hash",))
     candidates = ranked.drop_duplicates("text").head(wanted).reset_index(drop=True)
-    if embedder is None or len(candidates) <= k:
-        return candidates.head(k)
-    found = vectors(corpus, with_positions(Selection(), candidates["pos"]), embedder.model_id, embedder.dim)
-    if len(found.rows) < len(candidates):
-        return candidates.head(k)
+    if embedder is None or len(candidates) <= k or not has_vectors(corpus):
+        return candidates.drop(columns="text_hash").head(k)
+    by_hash = cached_vectors(corpus, candidates["text_hash"].tolist(), embedder.model_id, embedder.dim)
+    candidates = candidates.drop(columns="text_hash").assign(vector=candidates["text_hash"].map(by_hash))
+    if candidates["vector"].isna().any():
+        return candidates.drop(columns="vector").head(k)
     from textmine import insights
 
-    matrix = found.matrix[pd.Series(np.arange(len(found.rows)), index=found.rows).loc[candidates["pos"]].to_numpy()]
+    matrix = np.stack(candidates.pop("vector").to_numpy())
     picked = insights.representative_quotes(candidates, matrix, k=k)
     return candidates.set_index("id", drop=False).loc[picked["id"].to_numpy()].reset_index(drop=True)
 
