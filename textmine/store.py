@@ -24,7 +24,8 @@ the last state a command completed; the next successful write publishes the newe
 also carries the app's read model (``textmine.readmodel``), built as it is published. A writer that names
 the only tables it changes (``Store(path, touches=("label_feedback",))``, the app saving a review decision)
 publishes by copying the last snapshot and refreshing just those tables in it, when none of them feeds the
-read model: about a second on a million-comment store instead of a full copy and read-model build.
+read model: a file copy (3–5 s for the 1.6 GB snapshot of a million-comment store) instead of a copy
+plus a read-model build.
 """
 
 from __future__ import annotations
