@@ -18,7 +18,6 @@ from textmine.app.query import (
     Corpus,
     Selection,
     cached_vectors,
-    has_vectors,
     rows,
     with_theme,
 )
@@ -46,7 +45,7 @@ def representative_quotes(corpus: Corpus, selection: Selection, theme: str | Non
     ranked = rows(corpus, selection, order=f"{score} DESC NULLS LAST, abs(text_length - {float(median or 0)}), id",
                   limit=4 * wanted, extra=("text_hash",))
     candidates = ranked.drop_duplicates("text").head(wanted).reset_index(drop=True)
-    if embedder is None or len(candidates) <= k or not has_vectors(corpus):
+    if embedder is None or len(candidates) <= k:
         return candidates.drop(columns="text_hash").head(k)
     by_hash = cached_vectors(corpus, candidates["text_hash"].tolist(), embedder.model_id, embedder.dim)
     candidates = candidates.drop(columns="text_hash").assign(vector=candidates["text_hash"].map(by_hash))

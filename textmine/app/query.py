@@ -345,7 +345,10 @@ def _vector_join(model_id: str) -> tuple[str, list]:
 
 def cached_vectors(corpus: Corpus, hashes: Sequence[str], model_id: str, dim: int) -> dict[str, np.ndarray]:
     """Cached passage vectors for ``model_id`` of the texts with these ``text_hash`` values (missing ones
-    left out), looked up by hash: joining the cache to the read model instead scans every cached vector."""
+    left out; none when the store has no cache), looked up by hash: joining the cache to the read model
+    instead scans every cached vector."""
+    if not _exists(corpus.connection, EMBEDDINGS):
+        return {}
     cursor = corpus.connection.cursor()
     try:
         found = cursor.sql(f"""SELECT text_hash, any_value(vector) FROM {EMBEDDINGS}
