@@ -8,11 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from textmine.langid import evaluate_language, normalise, read_testset, tag_languages
+from textmine.langid import Evidence, evaluate_language, folded_kazakh_words, normalise, read_testset, tag_languages
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "data" / "reports" / "monitoring_report_2018_kk.txt"
 TESTSET = ROOT / "data" / "eval" / "lang_testset.csv"
+PARALLEL = ROOT / "data" / "eval" / "parallel_kk_ru.csv"
+_FOLD_LETTERS = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
 
 
 def _report_quotes(n: int) -> list[str]:
@@ -43,6 +45,22 @@ def test_seed_report_quotes_are_kazakh() -> None:
         ("оте жаксы кызмет корсетти", "kk"),
         ("Кызметкер дорекi сойледi", "kk"),  # Latin i for і
         ("Everything was fine, thank you", "en"),
+        # informal Kazakh without Kazakh letters: Russian loans alone do not make it mixed
+        ("Сервис жаксы, официант оте сыпайы болды", "kk"),
+        ("приложение жаксы бирак кейде ошибка шыгады", "kk"),
+        ("короче бари жаксы, унады", "kk"),
+        ("Официант кыз сыпайы, уже екинши рет келемиз", "kk"),
+        ("Сайтка кирсем ошибка шыгады, вообще ашылмайды", "kk"),  # сайт + Kazakh dative
+        ("Справканы бир аптада алдым, спасибо", "kk"),
+        ("Кiру кезiнде ошибка шыгады", "kk"),  # Latin i, not Ukrainian
+        ("оплатить етейин десем ошибка шыгады", "kk"),  # Russian infinitive + Kazakh light verb
+        ("Доставка кешикпеди, рахмет", "kk"),
+        # a Russian clause inside Kazakh stays mixed; Russian with loans or place names stays Russian
+        ("Тамак жаксы, но порции маленькие и долго несут", "mixed"),
+        ("Бари жаксы, только я не понял почему так долго ждать", "mixed"),
+        ("Спасибо, сервис хороший, всё быстро", "ru"),
+        ("Лучший ЦОН в Алматы, Астана отдыхает", "ru"),
+        ("Норм", "ru"),
     ],
 )
 def test_examples(text: str, expected: str) -> None:
@@ -74,7 +92,16 @@ def test_testset_is_well_formed() -> None:
     counts = frame["variant"].value_counts()
     for variant in ("kk_standard", "kk_letterless", "ru", "mixed"):
         assert counts[variant] >= 50
+    informal = frame["variant"].str.replace("_heldout", "").value_counts()
+    assert informal["kk_informal"] >= 80 and informal["mixed_informal"] >= 40 and informal["ru_informal"] >= 20
     assert not frame["text"].duplicated().any()
+
+
+def test_informal_kazakh_has_no_kazakh_letters() -> None:
+    """The informal Kazakh items are the real register: Kazakh typed without Kazakh letters."""
+    frame = read_testset(TESTSET)
+    informal = frame[frame["variant"].str.startswith("kk_informal")]
+    assert not informal["text"].str.contains("[әғқңөұүһӘҒҚҢӨҰҮҺ]").any()
 
 
 def test_bad_testset_names_file_and_line(tmp_path: Path) -> None:
@@ -85,8 +112,8 @@ def test_bad_testset_names_file_and_line(tmp_path: Path) -> None:
 
 
 def test_evaluation_reaches_thresholds() -> None:
-    """Floors a few points under what the tagger measured (0.99 accuracy; recall kk 0.99, ru 1.0,
-    mixed 0.97), so a real regression fails while one or two flipped borderline items do not."""
+    """Floors a few points under what the tagger measured (0.978 accuracy on 492 items; recall kk 0.996,
+    ru 1.0, mixed 0.91), so a real regression fails while one or two flipped borderline items do not."""
     report = evaluate_language(TESTSET, methods=["textmine"]).set_index(["scope", "name"])
     assert report.loc[("overall", "all"), "accuracy"] >= 0.95
     assert report.loc[("class", "kk"), "recall"] >= 0.95
@@ -94,6 +121,50 @@ def test_evaluation_reaches_thresholds() -> None:
     assert report.loc[("class", "mixed"), "recall"] >= 0.85
     assert report.loc[("class", "mixed"), "precision"] >= 0.90
     assert report.loc[("variant", "kk_letterless"), "accuracy"] >= 0.90
+
+
+def test_informal_register_reaches_thresholds() -> None:
+    """Informal items (own writing, tuning and held-out parts together): Kazakh without Kazakh letters
+    with Russian loans, Latin i and typos is kk (measured 0.993; 0.86 before loans were told from Russian
+    grammar); Russian clauses inside Kazakh stay mixed (0.84; 0.76 before, the floor); Russian with a
+    Kazakh word or two stays ru (1.0)."""
+    frame = read_testset(TESTSET)
+    frame = frame.assign(pred=list(tag_languages(list(frame["text"]))["lang"]))
+    style = frame["variant"].str.replace("_heldout", "")
+
+    def accuracy(variant: str) -> float:
+        part = frame[style == variant]
+        return float((part["pred"] == part["lang"]).mean())
+
+    assert accuracy("kk_informal") >= 0.92
+    assert accuracy("mixed_informal") >= 0.76
+    assert accuracy("ru_informal") >= 0.95
+
+
+def test_letterless_seed_quotes_stay_kazakh() -> None:
+    """The seed report's Kazakh quotes typed without Kazakh letters (``көрсетілетін`` → ``корсетилетин``)."""
+    quotes = [q.translate(_FOLD_LETTERS) for q in _report_quotes(300)]
+    assert (tag_languages(quotes)["lang"] == "kk").mean() >= 0.97
+
+
+def test_russian_renderings_stay_russian() -> None:
+    russian = [t for t in pd.read_csv(PARALLEL, dtype=str, keep_default_na=False)["ru"] if t.strip()]
+    assert len(russian) >= 100
+    assert (tag_languages(russian)["lang"] == "ru").mean() >= 0.98
+
+
+def test_loans_count_toward_russian_only_with_russian_grammar() -> None:
+    assert Evidence(kk=4, ru=0, loan=2).russian == 0 and not Evidence(kk=4, ru=0, loan=2).is_mixed()
+    assert Evidence(kk=0, ru=0, loan=2).russian == 2  # no Kazakh word: loans are Russian
+    assert Evidence(kk=3, ru=1, loan=1).russian == 2 and Evidence(kk=3, ru=1, loan=1).is_mixed()
+    assert not Evidence(kk=9, ru=1, loan=0).is_mixed()  # one Russian word is not a clause
+
+
+def test_folded_vocabulary_is_generated_from_the_lexicon_without_russian_words() -> None:
+    words = folded_kazakh_words()
+    assert len(words) > 5000
+    assert {"корсетилетин", "кужаттарды", "тусиндирди"} <= words
+    assert not {"торт", "сон", "бар", "алматы", "тенге", "что"} & words
 
 
 def test_repeated_texts_are_tagged_once_and_alike(monkeypatch) -> None:
