@@ -7,7 +7,10 @@ agreement, polarity agreement and Cohen's kappa, once for all matched quotes and
 GUIDE.md or the taxonomy's Kazakh examples reproduce (those were labelled in the guide itself, so they inflate
 agreement). `--show N` also prints N rows where the theme sets differ.
 
-Usage: .venv/bin/python bench/label_agreement.py [--second PATH] [--show N]
+`--set kzgov` compares the two blind annotators of the real appeals instead
+(`data/labels/kzgov_double_labelled.csv`: 240 appeals, both annotators' labels before adjudication).
+
+Usage: .venv/bin/python bench/label_agreement.py [--set seed|kzgov] [--second PATH] [--show N]
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from textmine.classify.taxonomy import REQUIRED_THEMES, load_taxonomy
 LABELS = Path("data/labels")
 FIRST = (LABELS / "kk_seed_labels.csv", LABELS / "kk_seed_labels_part2.csv")
 SECOND = LABELS / "kk_second_annotator.csv"
+KZGOV_DOUBLE = LABELS / "kzgov_double_labelled.csv"
 GUIDE = LABELS / "GUIDE.md"
 KEY = ["source_line", "text"]
 
@@ -133,6 +137,27 @@ def report(pairs: pd.DataFrame, theme_ids: list[str]) -> None:
     print(pd.crosstab(pairs["polarity_a1"], pairs["polarity_a2"], rownames=["A1"], colnames=["A2"]).to_string())
 
 
+def kzgov_pairs(path: Path, known: set[str]) -> pd.DataFrame:
+    """The double-labelled appeals as pairs (``themes_a1``/``themes_a2`` lists, polarities), theme ids checked."""
+    frame = pd.read_csv(path, keep_default_na=False, dtype=str)
+    for column in ("themes_a1", "themes_a2"):
+        frame[column] = frame[column].map(lambda s: [t for t in s.split(";") if t])
+        for row, themes in frame[column].items():
+            if set(themes) - known:
+                raise ValueError(f"{path}: row {row + 2}: unknown theme id(s) {sorted(set(themes) - known)}")
+    return frame
+
+
+def main_kzgov(show: int) -> None:
+    taxonomy = load_taxonomy()
+    pairs = kzgov_pairs(KZGOV_DOUBLE, set(taxonomy.theme_ids))
+    print(f"== {len(pairs)} real appeals labelled blind by two annotators ({KZGOV_DOUBLE})")
+    report(pairs, taxonomy.theme_ids)
+    differ = pairs[pairs["themes_a1"].map(set) != pairs["themes_a2"].map(set)]
+    for _, row in differ.head(show).iterrows():
+        print(f"\n[id {row['id']}]\n  A1: {';'.join(row['themes_a1'])}\n  A2: {';'.join(row['themes_a2'])}")
+
+
 def main(second_path: Path, show: int) -> None:
     taxonomy = load_taxonomy()
     known = set(taxonomy.theme_ids)
@@ -156,5 +181,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--second", type=Path, default=SECOND, help="second annotator's CSV")
     parser.add_argument("--show", type=int, default=0, help="print this many theme disagreements")
+    parser.add_argument("--set", choices=("seed", "kzgov"), default="seed", help="which double-labelled set")
     args = parser.parse_args()
-    main(args.second, args.show)
+    if args.set == "kzgov":
+        main_kzgov(args.show)
+    else:
+        main(args.second, args.show)

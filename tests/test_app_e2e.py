@@ -1,6 +1,6 @@
 """End to end: `streamlit run app.py` on loopback, driven in headless Debian Chromium through Playwright
-(the system browser; no `playwright install`). Clicks a region filter, opens the Quotes page, downloads
-the CSV export and checks it, saving screenshots (under $TEXTMINE_SCREENSHOTS when set, else tmp)."""
+(the system browser; no `playwright install`). Clicks a region filter, opens the Quotes page (quote cards
+show their themes' evidence words), downloads the CSV export and checks it, saving screenshots (under $TEXTMINE_SCREENSHOTS when set, else tmp)."""
 
 from __future__ import annotations
 
@@ -106,6 +106,8 @@ def test_filter_and_export_in_chromium(server, tmp_path: Path) -> None:
         sidebar.get_by_text("Дәйексөздер", exact=True).click()
         page.get_by_role("heading", name="Дәйексөздер").wait_for(timeout=30_000)
         page.locator('[data-testid="stText"]').first.wait_for(timeout=30_000)
+        # each themed quote card says which words its themes were assigned on
+        page.get_by_text("Дәлел сөздер —").first.wait_for(timeout=30_000)
         export = page.get_by_role("button", name="Сүзілген пікірлерді CSV-ге")
         export.wait_for(timeout=30_000)
         _wait_idle(page)

@@ -63,9 +63,34 @@ def test_labelled_set_size_languages_and_theme_ids(labelled, taxonomy):
     used = {theme for themes in labelled["themes"] for theme in themes}
     assert used <= set(taxonomy.theme_ids)
     assert set(labelled["polarity"]) <= set(taxonomy.polarity_ids)
-    # every rendering shares its group (and so its labels) with a Kazakh original
-    originals = set(labelled.loc[labelled["variant"] == "kk", "group"])
-    assert set(labelled.loc[labelled["variant"] != "kk", "group"]) <= originals
+    # every rendering of a seed quote shares its group (and so its labels) with a Kazakh original
+    seed = labelled[labelled["origin"] == "seed"]
+    assert set(seed.loc[seed["variant"] != "kk", "group"]) <= set(seed.loc[seed["variant"] == "kk", "group"])
+    assert set(labelled["origin"]) == {"seed", "kzgov", "written"}
+
+
+def test_kzgov_appeals_load_in_both_languages_with_one_set_of_labels_and_joined_duplicates(labelled):
+    kzgov = labelled[labelled["origin"] == "kzgov"]
+    kk, ru = kzgov[kzgov["variant"] == "kzgov_kk"], kzgov[kzgov["variant"] == "kzgov_ru"]
+    assert len(kk) == len(ru) == 900
+    assert list(kk["pair"]) == list(ru["pair"]) and list(kk["themes"]) == list(ru["themes"])
+    # appeals with the same text share a group, so cross-validation never splits them
+    for column in ("text",):
+        for _, rows in kk.groupby(column):
+            assert rows["group"].nunique() == 1
+    assert kk["group"].nunique() < len(kk)
+
+
+def test_written_comments_reach_the_counts_and_registers_the_guide_asks_for(labelled, taxonomy):
+    written = labelled[labelled["origin"] == "written"]
+    counts = pd.Series([t for themes in written["themes"] for t in themes]).value_counts()
+    for theme in taxonomy.theme_ids:
+        assert counts.get(theme, 0) >= (150 if theme in REQUIRED_THEMES else 60), theme
+    registers = written["variant"].str.removeprefix("written_").value_counts()
+    assert {"formal_kk", "informal_kk", "app_review", "ru", "code_switched", "appeal_kk", "appeal_ru"} == set(registers.index)
+    assert registers.min() >= 100  # every register well represented
+    # hard negatives (no theme at all, or a theme word used in another sense) are part of it
+    assert (written["themes"].map(len) == 0).sum() >= 200
 
 
 def test_split_themes():
@@ -146,13 +171,65 @@ def test_lemma_terms_are_worked_out_once_per_text_and_the_memo_stays_bounded(mon
     from textmine.topics.lemmas import content_lemmas
 
     texts = ["Кезекте ұзақ тұрдық", "В ЦОНе очереди длинные", "Құжаттарды қабылдамады"]
-    monkeypatch.setattr(features, "_LEMMA_TERMS", {})
+    monkeypatch.setattr(features, "_ANALYSES", {})
     monkeypatch.setattr(features, "LEMMA_TERMS_LIMIT", 4)
     features.remember_lemma_terms(texts + texts)
-    assert list(features._LEMMA_TERMS) == texts
+    assert list(features._ANALYSES) == texts
     lemmas = content_lemmas([texts[0]])[0]
     assert features.lemma_terms(texts[0]) == tuple(lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:])])
     assert "кезек" in features.lemma_terms(texts[0]) and "очередь" in features.lemma_terms(texts[1])
     features.lemma_terms("Ақы өте қымбат")  # a 4th text fits; a 5th empties the memo before it is added
     features.remember_lemma_terms(["Бәрі жақсы", "Всё хорошо"])
-    assert list(features._LEMMA_TERMS) == ["Бәрі жақсы", "Всё хорошо"]
+    assert list(features._ANALYSES) == ["Бәрі жақсы", "Всё хорошо"]
+
+
+def test_complaints_without_a_theme_get_their_best_theme_flagged_uncertain():
+    from textmine.classify.annotator import assigned, theme_columns, uncertain_rows
+
+    scores = np.array([[0.30, 0.10], [0.10, 0.20], [0.60, 0.40], [0.45, 0.05], [0.30, 0.10]])
+    polarity = np.array(["complaint", "suggestion", "complaint", "praise", "suggestion"])
+    uncertain = uncertain_rows(scores, polarity, floor=0.25)
+    # row 1: best 0.20 is under the floor; row 2 already has a theme; row 3 is praise
+    assert uncertain.tolist() == [True, False, False, False, True]
+    chosen = assigned(scores, uncertain)
+    assert chosen.tolist() == [[1, 0], [0, 0], [1, 0], [0, 0], [1, 0]]
+    themes, _ = theme_columns(["queues", "costs"], scores, chosen)
+    assert themes == ["queues", "", "queues", "", "queues"]
+
+
+def test_every_assigned_theme_shows_the_words_it_was_assigned_on(small_heads, taxonomy):
+    import json
+
+    from textmine.classify.evidence import theme_evidence
+    from textmine.classify.features import feature_frame
+
+    texts = ["цонда очередь коп, кезекте 3 сагат турдым", "Қызметкерлер дөрекі сөйлейді"]
+    frame = feature_frame(texts, _hashed_vectors(texts))
+    themes = taxonomy.theme_ids
+    chosen = np.zeros((2, len(themes)), dtype=int)
+    chosen[0, themes.index("queues")] = 1
+    chosen[1, themes.index("deadlines")] = 1  # no deadlines word: the heads' strongest lemmas stand in
+    evidence = [json.loads(row) for row in theme_evidence(texts, chosen, themes, taxonomy.lexicon_data(), small_heads.themes)]
+    assert evidence[0] == {"queues": ["очередь", "кезекте", "сагат", "турдым"]}  # "сағат* тұр*" is a phrase entry
+    assert list(evidence[1]) == ["deadlines"]
+    assert all(term in " ".join(small_heads.themes.term_contributions([texts[1]])[2]) for term in evidence[1]["deadlines"])
+    assert small_heads.themes.predict_scores(frame).shape == (2, len(themes))
+
+
+def test_cross_validation_scores_only_real_text_and_never_written_comments(labelled, taxonomy):
+    from textmine.classify.evaluate import cross_validate
+
+    kzgov = labelled[labelled["origin"] == "kzgov"]
+    sample = pd.concat([labelled[labelled["origin"] == "seed"].head(120),
+                        kzgov[kzgov["pair"].isin(kzgov["pair"].unique()[:80])],
+                        labelled[labelled["origin"] == "written"].head(120)], ignore_index=True)
+    vectors = _hashed_vectors(sample["text"].tolist())
+    descriptions = [_hashed_vectors(theme.descriptions()) for theme in taxonomy.themes]
+    evaluation = cross_validate(sample, vectors, taxonomy, descriptions, folds=2, evaluate="kzgov")
+    assert set(evaluation.labelled["origin"]) == {"kzgov"} and len(evaluation.labelled) == 160
+    assert {"trained", "trained+uncertain", "lexicon", "baseline", "zero_shot"} <= set(evaluation.predictions)
+    summary = evaluation.summary()
+    assert set(summary["variant"]) == {"kzgov_kk", "kzgov_ru"}
+    assert evaluation.crosslingual("trained", "kzgov_ru", "kzgov_kk")["n"] > 0
+    with pytest.raises(ValueError, match="written comments are training only"):
+        cross_validate(sample, vectors, taxonomy, descriptions, folds=2, evaluate="written")

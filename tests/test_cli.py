@@ -1,6 +1,7 @@
 """The command line end to end: the main job reproduces the bundled data; annotate keeps every row."""
 
 import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -68,6 +69,13 @@ def test_annotate_keeps_rows_and_order_and_adds_languages(tmp_path):
     assert "queues" in tagged["themes"].iloc[1].split(";")  # "простоял в очереди два часа"
     assert tagged["themes"].iloc[2] == "" and tagged["polarity"].iloc[2] == ""  # empty comment: nothing assigned
     assert set(tagged["polarity"].iloc[[0, 1, 3]]) <= {"complaint", "suggestion", "praise", "neutral"}
+    # every assigned theme names the words it was assigned on
+    for themes, evidence in zip(tagged["themes"], tagged["theme_evidence"]):
+        assigned = [t for t in themes.split(";") if t]
+        found = json.loads(evidence) if evidence else {}
+        assert list(found) == assigned and all(found[t] for t in assigned), (themes, evidence)
+    assert "очереди" in json.loads(tagged["theme_evidence"].iloc[1])["queues"]
+    assert set(tagged["theme_uncertain"]) <= {"True", "False", ""}
 
 
 def test_annotate_without_a_text_column_fails_with_a_clear_message(tmp_path):

@@ -45,6 +45,8 @@ class RuleAnnotator:
     def annotate(self, texts: list[str], vectors: np.ndarray) -> pd.DataFrame:
         themes = [";".join(t for t, v in zip(("queues", "documents"), row[:2]) if v > 0) for row in vectors]
         return pd.DataFrame({"themes": themes, "theme_scores": [json.dumps({"queues": round(float(r[0]), 3)}) for r in vectors],
+                             "theme_uncertain": False,
+                             "theme_evidence": [json.dumps({t: [] for t in row.split(";") if t}) for row in themes],
                              "polarity": ["praise" if len(t) < 20 else "complaint" for t in texts],
                              "theme_mode": self.mode})
 
@@ -120,3 +122,16 @@ def test_identical_texts_are_embedded_once(tmp_path: Path) -> None:
     assert themes.groupby("text")[["themes", "polarity"]].nunique().max().max() == 1
     report = duplicate_report(texts)
     assert (report.unique, round(report.share, 3), report.top[0]) == (3, 0.5, ("Бәрі жақсы", 3))
+
+
+def test_an_edited_lexicon_is_a_new_annotator_so_cached_themes_are_not_reused():
+    from textmine.classify.taxonomy import load_taxonomy
+    from textmine.scale.dedup import annotator_key
+
+    taxonomy = load_taxonomy()
+    edited = taxonomy.model_copy(deep=True)
+    edited.theme("queues").lexicon.kk.append("тізім*")
+    card = SimpleNamespace(training_data_sha1="x", taxonomy_version=taxonomy.version)
+    keys = [annotator_key(SimpleNamespace(heads=SimpleNamespace(card=card), taxonomy=t, mode="trained"), HashEmbedder())
+            for t in (taxonomy, taxonomy, edited)]
+    assert keys[0] == keys[1] != keys[2]

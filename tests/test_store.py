@@ -121,3 +121,19 @@ def test_a_writer_naming_its_tables_refreshes_only_them_in_the_last_snapshot(tmp
     with duckdb.connect(str(snapshot_path(path)), read_only=True) as snapshot:
         assert snapshot.execute("SELECT count(*) FROM app_comments").fetchone() == (3,)
         assert snapshot.execute("SELECT count(*) FROM label_feedback").fetchone() == (1,)
+
+
+def test_a_store_written_before_theme_evidence_opens_with_the_new_columns_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:  # comment_themes as textmine wrote it before evidence and uncertainty
+        con.execute("CREATE TABLE comment_themes (id VARCHAR PRIMARY KEY, themes VARCHAR, theme_scores VARCHAR, "
+                    "polarity VARCHAR, theme_mode VARCHAR)")
+        con.execute("""INSERT INTO comment_themes VALUES ('c1', 'queues', '{"queues": 0.9}', 'complaint', 'trained')""")
+    with Store(path) as store:
+        themes = store.read("comment_themes")
+        assert list(themes.columns) == list(schema.COMMENT_THEMES.columns)
+        assert themes.iloc[0]["themes"] == "queues" and themes.iloc[0]["theme_uncertain"] == False  # noqa: E712
+        assert themes.iloc[0]["theme_evidence"] == ""
+        new = themes.assign(id="c2", theme_uncertain=True, theme_evidence='{"queues": ["кезек"]}')
+        store.replace_themes(new)
+        assert store.count("comment_themes") == 2

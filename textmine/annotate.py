@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from textmine.embed import Embedder
 
 NOTE_COLUMN = "textmine_note"
-ADDED = ["lang", "lang_confidence", "themes", "theme_scores", "polarity"]
+ADDED = ["lang", "lang_confidence", "themes", "theme_scores", "theme_uncertain", "theme_evidence", "polarity"]
+THEMED = ADDED[2:]
 
 
 @dataclass
@@ -57,14 +58,14 @@ def annotation_columns(texts: list[str], mode: str = "auto", embedder: "Embedder
     out = tag_languages(normalised).reset_index(drop=True)
     present = [i for i, text in enumerate(normalised) if text.strip()]
     distinct = list(dict.fromkeys(normalised[i] for i in present))
-    for column in ("themes", "theme_scores", "polarity"):
+    for column in THEMED:
         out[column] = pd.Series([None] * len(texts), dtype=object)
     if distinct:
         embedder = embedder or default_embedder()
         annotator = annotator or ThemeAnnotator(embedder.model_id, mode=mode)
         themed = annotator.annotate(distinct, embedder.embed(distinct, show_progress=False))  # type: ignore[attr-defined]
         position = [{text: i for i, text in enumerate(distinct)}[normalised[i]] for i in present]
-        for column in ("themes", "theme_scores", "polarity"):
+        for column in THEMED:
             out.loc[present, column] = themed[column].to_numpy()[position]
     return out
 

@@ -96,7 +96,8 @@ def annotate_command(
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="leave personal data (IIN, phones, e-mails, cards, names) unmasked in the output")] = False,
 ) -> None:
     """Score a new survey export without the store: the same rows (personal data masked in the text) plus
-    lang, lang_confidence, themes, theme_scores, polarity."""
+    lang, lang_confidence, themes, theme_scores, theme_uncertain, theme_evidence (the words each theme was
+    assigned on), polarity."""
     from textmine.annotate import annotate_file
     from textmine.classify.persist import HeadsMismatch
     from textmine.ingest.errors import IngestError
@@ -570,11 +571,18 @@ def eval_lang_command(
 
 
 @eval_app.command("themes")
-def eval_themes_command(folds: Annotated[int, typer.Option(help="cross-validation folds")] = 5) -> None:
-    """Themes and polarity: cross-validated P/R/F1 per theme and language, trained vs zero-shot vs baseline."""
+def eval_themes_command(
+    folds: Annotated[int, typer.Option(help="cross-validation folds")] = 5,
+    on: Annotated[str, typer.Option("--set", help="real set to evaluate: seed (report quotes) or kzgov (appeals to akimats)")] = "seed",
+) -> None:
+    """Themes and polarity on a real set: cross-validated P/R/F1 per theme and language, trained vs zero-shot
+    vs TF-IDF baseline vs lexicon alone; kk/ru agreement; share left with no theme."""
+    from textmine.classify.evaluate import EVALUATED
     from textmine.classify.report import print_evaluation
 
-    print_evaluation(folds=folds, echo=typer.echo)
+    if on not in EVALUATED:
+        _fail(f"--set must be one of {', '.join(EVALUATED)}, not {on!r}")
+    print_evaluation(folds=folds, evaluate=on, echo=typer.echo)
 
 
 @eval_app.command("embed")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from textmine import schema
 from textmine.atomic import write_table
 from textmine.langid import tag_languages
 from textmine.store import Store
@@ -126,7 +127,7 @@ def classify_comments(store: Store, embedder: "Embedder", mode: str = "auto") ->
 
     comments, vectors = comment_vectors(store, embedder)
     annotated = ThemeAnnotator(embedder.model_id, mode=mode).annotate(comments["text"].tolist(), vectors)
-    themes = annotated.assign(id=comments["id"].to_numpy())[["id", "themes", "theme_scores", "polarity", "theme_mode"]]
+    themes = annotated.assign(id=comments["id"].to_numpy())[list(schema.COMMENT_THEMES.columns)]
     store.replace_themes(themes)
     return themes
 

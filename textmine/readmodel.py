@@ -6,7 +6,9 @@ Tables it adds to a database that holds the store's tables:
 - ``app_themes(i, theme)``: the themes found in ``comment_themes`` (assigned or scored), numbered;
 - ``app_comments``: ``pos`` (display order: source file, line, id), the comment's attributes and text,
   ``themes``/``polarity``, ``rating_band``, ``service_score_band``, ``text_hash`` (the embedding cache's
-  key), ``text_length``, ``uncertainty`` (distance of the score nearest the 0.5 threshold), and per theme
+  key), ``text_length``, ``uncertainty`` (distance of the score nearest the 0.5 threshold),
+  ``theme_uncertain`` (a best-guess theme under its threshold), ``theme_evidence`` (JSON: theme -> the words
+  that triggered it), and per theme
   ``i`` a flag ``f{i}`` (assigned) and a score ``s{i}``;
 - ``app_model(version)``: :data:`VERSION`, so a reader can tell a read model it understands.
 """
@@ -17,7 +19,7 @@ import json
 
 import duckdb
 
-VERSION = 1
+VERSION = 2
 TABLES = ("app_comments", "app_themes", "app_model")
 SOURCES = frozenset({"comments", "comment_themes", "services"})  # the store tables the read model is built from
 
@@ -66,7 +68,7 @@ def build(con: duckdb.DuckDBPyConnection, source: str = "") -> list[str]:
     con.execute(f"""
         CREATE OR REPLACE TABLE app_comments AS
         WITH t AS MATERIALIZED (
-            SELECT id, themes, polarity, string_split(themes, ';') AS theme_list,
+            SELECT id, themes, polarity, theme_uncertain, theme_evidence, string_split(themes, ';') AS theme_list,
                    CASE WHEN json_valid(theme_scores) THEN {scores} END AS scores
             FROM {source}comment_themes),
         o AS MATERIALIZED (
@@ -75,7 +77,8 @@ def build(con: duckdb.DuckDBPyConnection, source: str = "") -> list[str]:
         SELECT o.pos, c.id, c.text, c.lang, c.service_no, c.service_name, c.agency, c.region, c.rating,
                c.source_file, c.source_line, coalesce(t.themes, '') AS themes, t.polarity,
                {RATING_BAND} AS rating_band, {SCORE_BAND} AS service_score_band,
-               sha1(c.text) AS text_hash, length(c.text) AS text_length, {uncertainty} AS uncertainty
+               sha1(c.text) AS text_hash, length(c.text) AS text_length, {uncertainty} AS uncertainty,
+               coalesce(t.theme_uncertain, false) AS theme_uncertain, coalesce(t.theme_evidence, '') AS theme_evidence
                {''.join(', ' + item for item in theme_items)}
         FROM {source}comments c
         JOIN o ON o.id = c.id

@@ -82,6 +82,9 @@ COMMENT_THEMES = pa.DataFrameSchema(
         "id": pa.Column(str, unique=True, description="comment id"),
         "themes": pa.Column(str, description="assigned theme ids joined by ';', highest score first"),
         "theme_scores": pa.Column(str, description="JSON object theme id -> score; 0.5 is the decision threshold"),
+        "theme_uncertain": pa.Column(bool, description="themes holds a complaint's or suggestion's best theme "
+                                                       "under its threshold (no theme cleared it)"),
+        "theme_evidence": pa.Column(str, description="JSON object assigned theme -> the words that triggered it"),
         "polarity": pa.Column(str, description="complaint | praise | suggestion | neutral"),
         "theme_mode": pa.Column(str, description="trained | zero_shot"),
     },

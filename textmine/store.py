@@ -124,6 +124,7 @@ class Store:
             self.connection = _connect(self.path, False, wait_s)
             for table, table_schema in TABLES.items():
                 self.connection.execute(_create_sql(table, table_schema))
+                self._add_missing_columns(table, table_schema)
             return
         try:
             self.connection = _connect(self.path, True, 0.0 if snapshot_path(self.path).exists() else wait_s)
@@ -132,6 +133,27 @@ class Store:
                 raise
             self.source = snapshot_path(self.path)
             self.connection = duckdb.connect(str(self.source), read_only=True)
+
+    def _add_missing_columns(self, table: str, table_schema: pa.DataFrameSchema) -> None:
+        """Bring a table written by an older textmine to the schema's columns, in order: a column the schema
+        gained (e.g. ``comment_themes.theme_evidence``) is added, filled with its type's empty value, at its place."""
+        present = [row[0] for row in self.connection.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = 'main' "
+            "ORDER BY ordinal_position", [table]).fetchall()]
+        wanted = list(table_schema.columns)
+        if present == wanted or not set(present) <= set(wanted):
+            return
+        empty = {"VARCHAR": "''", "BOOLEAN": "false"}
+        columns = []
+        for name, column in table_schema.columns.items():
+            sql_type = _DUCK_TYPES[str(column.dtype).split("[")[0]]
+            columns.append(f'"{name}"' if name in present else f'{empty.get(sql_type, "NULL")}::{sql_type} AS "{name}"')
+        self.transaction(lambda con: (
+            con.execute(f"CREATE TEMP TABLE _upgrade AS SELECT {', '.join(columns)} FROM {table}"),
+            con.execute(f"DROP TABLE {table}"),
+            con.execute(_create_sql(table, table_schema)),
+            con.execute(f"INSERT INTO {table} SELECT * FROM _upgrade"),
+            con.execute("DROP TABLE _upgrade")))
 
     def __enter__(self) -> "Store":
         return self

@@ -7,6 +7,7 @@ Comment text is only ever shown with ``st.text`` or inside dataframes; attributi
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,9 +56,22 @@ class Context:
         theme = self.taxonomy.theme(theme_id)
         return {"kk": theme.definition_kk, "ru": theme.definition_ru}.get(self.lang) or theme.definition
 
-    def chips(self, themes: str) -> str:
-        """Theme names of a ``'a;b'`` theme string, joined for a caption."""
-        return " · ".join(self.theme_name(theme) for theme in themes.split(";") if theme)
+    def chips(self, themes: str, uncertain: bool = False) -> str:
+        """Theme names of a ``'a;b'`` theme string, joined for a caption; an uncertain (best-guess) theme
+        is marked as such."""
+        names = [self.theme_name(theme) for theme in themes.split(";") if theme]
+        if uncertain and names:
+            names[0] = f"{names[0]} ({self.t('uncertain')})"
+        return " · ".join(names)
+
+    def evidence(self, evidence: object) -> str:
+        """``theme: word, word`` for each assigned theme's evidence words (JSON from the store), or ``''``."""
+        try:
+            found = json.loads(evidence) if isinstance(evidence, str) and evidence else {}
+        except ValueError:
+            return ""
+        parts = [f"{self.theme_name(theme)}: {', '.join(words)}" for theme, words in found.items() if words]
+        return f"{self.t('evidence')} — {'; '.join(parts)}" if parts else ""
 
 
 def topics_or_notice(ctx: Context, rows: tuple[int, ...]):
@@ -91,12 +105,17 @@ def _add(comment_id: str) -> None:
 
 
 def quote_card(ctx: Context, row: pd.Series, key: str, extra: str = "") -> None:
-    """One quote: its text (never parsed as Markdown/HTML), attribution, theme chips, basket button."""
+    """One quote: its text (never parsed as Markdown/HTML), attribution, theme chips, the words each theme
+    was assigned on, basket button."""
     with st.container(border=True):
         st.text(row["text"])
         polarity = ctx.polarity_name(row["polarity"]) if isinstance(row["polarity"], str) else ""
-        meta = " · ".join(x for x in (attribution(row), polarity, ctx.chips(row["themes"]), extra) if x)
+        chips = ctx.chips(row["themes"], bool(row.get("theme_uncertain", False)))
+        meta = " · ".join(x for x in (attribution(row), polarity, chips, extra) if x)
         st.caption(escape_markdown(meta))
+        evidence = ctx.evidence(row.get("theme_evidence"))
+        if evidence:
+            st.caption(escape_markdown(evidence))
         inside = row["id"] in basket()
         st.button(ctx.t("in_basket") if inside else ctx.t("add_to_basket"), key=f"{key}-{row['id']}",
                   disabled=inside, on_click=_add, args=(row["id"],))

@@ -53,7 +53,9 @@ def keyword_themes(comments: pd.DataFrame) -> pd.DataFrame:
         themes = [theme for theme, score in sorted(scores.items(), key=lambda kv: -kv[1]) if score >= 0.5]
         polarity = ("praise" if any(w in lowered for w in PRAISE) and not themes
                     else "suggestion" if any(w in lowered for w in SUGGESTION) else "complaint" if themes else "neutral")
+        evidence = {theme: [stem for stem in KEYWORDS[theme] if stem in lowered] for theme in themes}
         rows.append({"id": comment_id, "themes": ";".join(themes), "theme_scores": json.dumps(scores),
+                     "theme_uncertain": False, "theme_evidence": json.dumps(evidence, ensure_ascii=False),
                      "polarity": polarity, "theme_mode": "zero_shot"})
     return pd.DataFrame(rows, columns=list(schema.COMMENT_THEMES.columns))
 

@@ -119,7 +119,9 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "text": ("Мәтін", "Текст", "Text"),
     "score": ("Балл", "Балл", "Score"),
     # review page
-    "review_queue": ("Тексеру кезегі (ең күмәндісі бірінші)", "Очередь проверки (сначала самые сомнительные)", "Review queue (least certain first)"),
+    "evidence": ("Дәлел сөздер", "Слова-основания", "Evidence"),
+    "uncertain": ("күмәнді", "под вопросом", "uncertain"),
+    "review_queue": ("Тексеру кезегі (күмәнді тақырыптар, содан кейін ең сенімсіздері бірінші)", "Очередь проверки (сначала темы под вопросом, затем самые сомнительные)", "Review queue (uncertain themes first, then least certain)"),
     "current_themes": ("Қазіргі тақырыптар", "Текущие темы", "Current themes"),
     "correct_themes": ("Дұрыс тақырыптар", "Правильные темы", "Correct themes"),
     "correct_polarity": ("Дұрыс бағыты", "Правильная тональность", "Correct polarity"),

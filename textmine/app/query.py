@@ -25,7 +25,7 @@ from textmine.store import reader_path
 
 ATTRIBUTES = ("region", "agency", "service_name", "lang", "rating_band", "service_score_band", "polarity")
 ROW_COLUMNS = ("pos", "id", "text", "lang", "service_no", "service_name", "agency", "region", "rating",
-               "source_file", "source_line", "themes", "polarity", "uncertainty")
+               "source_file", "source_line", "themes", "polarity", "uncertainty", "theme_uncertain", "theme_evidence")
 EMBEDDINGS = "embeddings"
 
 

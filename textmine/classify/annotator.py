@@ -1,8 +1,13 @@
-"""Assign themes, scores and polarity to comments with the shipped (or retrained) heads.
+"""Assign themes, scores, evidence and polarity to comments with the shipped (or retrained) heads.
 
 Modes: ``trained`` uses the theme heads trained on labelled comments; ``zero_shot`` uses similarity to
 the taxonomy's definitions and examples (calibrated thresholds). ``auto`` is ``trained`` when heads
 fitted for this embedding model and taxonomy exist. Polarity always comes from the polarity head.
+
+No silent empties: a complaint or suggestion with no theme over its threshold gets its best theme when
+that theme's score clears :data:`UNCERTAIN_FLOOR`, flagged ``theme_uncertain`` (the review page shows
+these first). Every assigned theme carries evidence: the codebook-lexicon words found in the text, or
+else the text's lemmas that raised the theme's score most.
 """
 
 from __future__ import annotations
@@ -14,30 +19,55 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from textmine.classify.evidence import theme_evidence
 from textmine.classify.features import feature_frame
 from textmine.classify.persist import DEFAULT_HEADS, Heads, load_heads
 from textmine.classify.taxonomy import Taxonomy, load_taxonomy
 
 Mode = Literal["auto", "trained", "zero_shot"]
+COLUMNS = ["themes", "theme_scores", "theme_uncertain", "theme_evidence", "polarity", "theme_mode"]
+UNCERTAIN_FLOOR = 0.25  # on the score scale (0.5 = threshold): half the theme's threshold probability
+NEEDS_A_THEME = ("complaint", "suggestion")
 
 
-def theme_columns(theme_ids: list[str], scores: np.ndarray) -> tuple[list[str], list[str]]:
-    """Per row: assigned themes joined by ';' (score order) and a JSON object of every theme's score."""
+def theme_columns(theme_ids: list[str], scores: np.ndarray,
+                  chosen: np.ndarray | None = None) -> tuple[list[str], list[str]]:
+    """Per row: the ``chosen`` themes (default: scores at or over 0.5) joined by ';' in score order, and a
+    JSON object of every theme's score."""
+    chosen = scores >= 0.5 if chosen is None else np.asarray(chosen, dtype=bool)
     joined, as_json = [], []
-    for row in scores:
+    for row, picked in zip(scores, chosen):
         order = np.argsort(-row, kind="stable")
-        joined.append(";".join(theme_ids[j] for j in order if row[j] >= 0.5))
+        joined.append(";".join(theme_ids[j] for j in order if picked[j]))
         as_json.append(json.dumps({theme_ids[j]: round(float(row[j]), 3) for j in order}))
     return joined, as_json
 
 
+def uncertain_rows(scores: np.ndarray, polarity: np.ndarray, floor: float = UNCERTAIN_FLOOR) -> np.ndarray:
+    """Rows that get their best theme as an uncertain one: a complaint or suggestion with no theme at or
+    over the threshold whose best score is at least ``floor``."""
+    if scores.size == 0:
+        return np.zeros(len(scores), dtype=bool)
+    best = scores.max(axis=1)
+    return np.isin(polarity, NEEDS_A_THEME) & (best < 0.5) & (best >= floor)
+
+
+def assigned(scores: np.ndarray, uncertain: np.ndarray) -> np.ndarray:
+    """0/1 matrix of assigned themes: scores at or over 0.5, plus each uncertain row's best theme."""
+    chosen = scores >= 0.5
+    rows = np.flatnonzero(uncertain)
+    chosen[rows, scores[rows].argmax(axis=1)] = True
+    return chosen.astype(int)
+
+
 class ThemeAnnotator:
-    """Loads heads once; ``annotate(texts, vectors)`` gives themes, theme_scores, polarity, theme_mode."""
+    """Loads heads once; ``annotate(texts, vectors)`` gives the :data:`COLUMNS` per text."""
 
     def __init__(self, embedding_model_id: str, mode: Mode = "auto", heads_dir: Path = DEFAULT_HEADS,
                  taxonomy: Taxonomy | None = None) -> None:
         self.taxonomy = taxonomy or load_taxonomy()
         self.heads: Heads = load_heads(Path(heads_dir), embedding_model_id, self.taxonomy.version)
+        self.heads.themes.use_lexicon(self.taxonomy.lexicon_data())
         self.mode = "trained" if mode == "auto" else mode
 
     def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
@@ -47,10 +77,17 @@ class ThemeAnnotator:
         return self.heads.zero_shot.predict_scores(vectors)
 
     def annotate(self, texts: list[str], vectors: np.ndarray) -> pd.DataFrame:
-        """Columns ``themes``, ``theme_scores``, ``polarity``, ``theme_mode`` for each text, in input order."""
+        """The :data:`COLUMNS` for each text, in input order."""
         if not texts:
-            return pd.DataFrame(columns=["themes", "theme_scores", "polarity", "theme_mode"])
-        themes, scores = theme_columns(self.heads.card.themes, self.scores(texts, vectors))
+            return pd.DataFrame(columns=COLUMNS)
+        theme_ids = self.heads.card.themes
+        scores = self.scores(texts, vectors)
         polarity = self.heads.polarity.predict(feature_frame(texts, vectors))
-        return pd.DataFrame({"themes": themes, "theme_scores": scores, "polarity": polarity,
-                             "theme_mode": self.mode})
+        uncertain = uncertain_rows(scores, polarity)
+        chosen = assigned(scores, uncertain)
+        themes, as_json = theme_columns(theme_ids, scores, chosen)
+        evidence = theme_evidence(texts, chosen, theme_ids, self.taxonomy.lexicon_data(),
+                                  self.heads.themes if self.mode == "trained" else None, scores)
+        return pd.DataFrame({"themes": themes, "theme_scores": as_json,
+                             "theme_uncertain": uncertain, "theme_evidence": evidence,
+                             "polarity": polarity, "theme_mode": self.mode})

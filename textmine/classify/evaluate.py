@@ -1,8 +1,12 @@
-"""Cross-validated evaluation of the theme and polarity classifiers on the labelled set.
+"""Cross-validated evaluation of the theme and polarity classifiers on real labelled text.
 
-Folds are grouped by original quote: a Kazakh quote and its Russian, letterless and code-switched
-renderings are always held out together, so no model is tested on a translation of its training data.
-The trained mode, the zero-shot mode and the TF-IDF baseline are scored on the same folds.
+One labelled origin is evaluated at a time (``seed``: the report's quotes and their renderings; ``kzgov``:
+real appeals to akimats in Kazakh and Russian). Its groups are split into folds (a quote and its renderings,
+an appeal's two languages and every appeal with the same text stay together); each fold's heads train on
+everything else — the other folds, the other real origins and the written comments — and predict the
+held-out fold. Written comments are never evaluated. The trained mode, the zero-shot mode, the TF-IDF
+baseline and the codebook lexicon alone are scored on the same folds; ``trained+uncertain`` adds the
+best theme of complaints and suggestions left without one (see ``annotator.uncertain_rows``).
 """
 
 from __future__ import annotations
@@ -16,17 +20,21 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from textmine.classify.features import feature_frame
-from textmine.classify.model import (PolarityClassifier, TrainedThemeClassifier, ZeroShotThemeClassifier,
-                                     baseline_theme_classifier)
+from textmine.classify.annotator import assigned, uncertain_rows
+from textmine.classify.features import feature_frame, lexicon_hits
+from textmine.classify.lexicon import compiled, frozen
+from textmine.classify.model import PolarityClassifier, ZeroShotThemeClassifier, baseline_theme_classifier
 from textmine.classify.taxonomy import REQUIRED_THEMES, Taxonomy
+from textmine.classify.train import trained_classifier
 
 Embed = Callable[[list[str]], np.ndarray]
+MODES = ("trained", "trained+uncertain", "zero_shot", "baseline", "lexicon")
+EVALUATED = ("seed", "kzgov")
 
 
 @dataclass
 class Evaluation:
-    """Out-of-fold predictions of each mode, with the labelled rows they belong to."""
+    """Out-of-fold predictions of each mode for the evaluated rows."""
 
     labelled: pd.DataFrame
     themes: list[str]
@@ -35,75 +43,127 @@ class Evaluation:
     scores: dict[str, np.ndarray]
     polarity: np.ndarray
 
-    def per_theme(self, mode: str, variant: str = "kk") -> pd.DataFrame:
-        """Precision / recall / F1 / support per theme for one mode on one language variant."""
-        rows = (self.labelled["variant"] == variant).to_numpy()
+    def _rows(self, variant: str | None) -> np.ndarray:
+        return np.ones(len(self.labelled), bool) if variant is None else (self.labelled["variant"] == variant).to_numpy()
+
+    def per_theme(self, mode: str, variant: str | None = None) -> pd.DataFrame:
+        """Precision / recall / F1 / support per theme for one mode on one language variant (all if None)."""
+        rows = self._rows(variant)
         p, r, f, s = precision_recall_fscore_support(self.truth[rows], self.predictions[mode][rows], zero_division=0)
         return pd.DataFrame({"precision": p, "recall": r, "f1": f, "support": s}, index=self.themes).round(3)
 
     def summary(self) -> pd.DataFrame:
-        """Micro-F1 over the required themes and macro-F1 over all themes, per mode and language variant."""
+        """Per mode and language variant: micro P/R/F1 over the required themes, macro-F1 over the themes
+        present, and the share of comments with a required gold theme that got no theme at all."""
         required = [self.themes.index(t) for t in REQUIRED_THEMES]
         present = self.truth.sum(axis=0) > 0
         records = []
         for mode, predicted in self.predictions.items():
             for variant in self.labelled["variant"].unique():
-                rows = (self.labelled["variant"] == variant).to_numpy()
+                rows = self._rows(variant)
+                truth, guess = self.truth[rows][:, required], predicted[rows][:, required]
+                p, r, f, _ = precision_recall_fscore_support(truth, guess, average="micro", zero_division=0)
+                needs = truth.any(axis=1)
                 records.append({
                     "mode": mode, "variant": variant, "n": int(rows.sum()),
-                    "micro_f1_required": f1_score(self.truth[rows][:, required], predicted[rows][:, required],
-                                                  average="micro", zero_division=0),
+                    "micro_p_required": p, "micro_r_required": r, "micro_f1_required": f,
                     "macro_f1_all": f1_score(self.truth[rows][:, present], predicted[rows][:, present],
                                              average="macro", zero_division=0),
-                    "micro_f1_all": f1_score(self.truth[rows], predicted[rows], average="micro", zero_division=0),
+                    "no_theme_share": float((predicted[rows][needs].sum(axis=1) == 0).mean()) if needs.any() else 0.0,
                 })
         return pd.DataFrame(records).round(3)
+
+    def recall_of(self, theme: str, mode: str = "trained") -> pd.Series:
+        """Recall of one theme per language variant."""
+        j = self.themes.index(theme)
+        out = {}
+        for variant in self.labelled["variant"].unique():
+            rows = self._rows(variant) & (self.truth[:, j] == 1)
+            out[variant] = round(float(self.predictions[mode][rows, j].mean()), 3) if rows.any() else float("nan")
+        return pd.Series(out, name=f"{theme} recall ({mode})")
 
     def polarity_summary(self) -> pd.DataFrame:
         """Polarity accuracy and macro-F1 per language variant."""
         gold = self.labelled["polarity"].to_numpy()
         records = []
         for variant in self.labelled["variant"].unique():
-            rows = (self.labelled["variant"] == variant).to_numpy()
+            rows = self._rows(variant)
             records.append({"variant": variant, "n": int(rows.sum()),
                             "accuracy": accuracy_score(gold[rows], self.polarity[rows]),
                             "macro_f1": f1_score(gold[rows], self.polarity[rows], average="macro", zero_division=0)})
         return pd.DataFrame(records).round(3)
 
-    def crosslingual(self, mode: str = "trained", variant: str = "ru") -> dict[str, float]:
-        """Share of renderings whose top-scored theme equals that of their Kazakh original (both predicted),
-        and share whose top theme is among the original's gold themes."""
-        frame = self.labelled.assign(top=[self.themes[i] for i in self.scores[mode].argmax(axis=1)])
-        originals = frame[frame["variant"] == "kk"].set_index("group")
-        renderings = frame[(frame["variant"] == variant) & frame["group"].isin(originals.index)]
-        labelled = renderings[renderings["group"].map(lambda g: len(originals.loc[g, "themes"]) > 0)]
-        same_top = (renderings["top"].to_numpy() == originals.loc[renderings["group"], "top"].to_numpy()).mean()
-        in_gold = np.mean([top in originals.loc[g, "themes"] for top, g in zip(labelled["top"], labelled["group"])])
-        return {"n": len(renderings), "same_top_theme": round(float(same_top), 3),
-                "top_theme_in_original_gold": round(float(in_gold), 3)}
+    def top_themes(self, mode: str = "trained") -> list[str]:
+        """Each row's main theme: its best-scoring assigned theme, or ``-`` when it has none."""
+        scores, chosen = self.scores[mode], self.predictions[mode].astype(bool)
+        masked = np.where(chosen, scores, -np.inf)
+        return [self.themes[int(j)] if chosen[i].any() else "-" for i, j in enumerate(masked.argmax(axis=1))]
+
+    def crosslingual(self, mode: str, variant: str, original: str) -> dict[str, float]:
+        """Agreement of ``variant`` renderings with their ``original``-language text (same ``pair``):
+        ``same_top_theme`` (main assigned theme equal, or both without a theme), the same restricted to pairs
+        with a gold theme, and ``same_theme_set``."""
+        frame = self.labelled.assign(top=self.top_themes(mode),
+                                     chosen=[tuple(row) for row in self.predictions[mode]],
+                                     gold=[bool(len(t)) for t in self.labelled["themes"]])
+        a = frame[frame["variant"] == original].drop_duplicates("pair").set_index("pair")
+        b = frame[frame["variant"] == variant].drop_duplicates("pair").set_index("pair")
+        both = a.index.intersection(b.index)
+        a, b = a.loc[both], b.loc[both]
+        themed = a["gold"].to_numpy()
+        same = a["top"].to_numpy() == b["top"].to_numpy()
+        return {"n": len(both), "same_top_theme": round(float(same.mean()), 3),
+                "same_top_theme_gold_themed": round(float(same[themed].mean()), 3) if themed.any() else float("nan"),
+                "same_theme_set": round(float((a["chosen"].to_numpy() == b["chosen"].to_numpy()).mean()), 3)}
+
+
+def lexicon_scores(texts: list[str], taxonomy: Taxonomy) -> np.ndarray:
+    """The lexicon alone as a classifier: 1.0 for a theme with a hit (0.5 is the threshold), else 0."""
+    lexicon = compiled(frozen(taxonomy.lexicon_data()))
+    scores = np.zeros((len(texts), len(taxonomy.theme_ids)))
+    for i, text in enumerate(texts):
+        for theme in lexicon_hits(text, lexicon):
+            scores[i, taxonomy.theme_ids.index(theme)] = 1.0
+    return scores
 
 
 def cross_validate(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
-                   description_vectors: list[np.ndarray], folds: int = 5, seed: int = 0) -> Evaluation:
-    """Out-of-fold theme and polarity predictions for the trained, zero-shot and baseline modes."""
+                   description_vectors: list[np.ndarray], folds: int = 5, seed: int = 0,
+                   evaluate: str = "seed", progress: Callable[[str], None] | None = None,
+                   **params: object) -> Evaluation:
+    """Out-of-fold theme and polarity predictions for the rows of origin ``evaluate``, each fold trained on
+    every other row (other folds, other origins, written comments)."""
+    if evaluate not in EVALUATED:
+        raise ValueError(f"cannot evaluate on {evaluate!r}: choose one of {', '.join(EVALUATED)} (written comments are training only)")
+    labelled = labelled.reset_index(drop=True)
+    evaluated = np.flatnonzero((labelled["origin"] == evaluate).to_numpy())
+    if not len(evaluated):
+        raise ValueError(f"no labelled rows of origin {evaluate!r}")
+    others = np.flatnonzero((labelled["origin"] != evaluate).to_numpy())
     themes = taxonomy.theme_ids
     truth = MultiLabelBinarizer(classes=themes).fit_transform(labelled["themes"])
     X = feature_frame(labelled["text"].tolist(), vectors)
-    modes = ("trained", "zero_shot", "baseline")
-    predictions = {mode: np.zeros_like(truth) for mode in modes}
-    scores = {mode: np.zeros(truth.shape, dtype=float) for mode in modes}
-    polarity = np.empty(len(labelled), dtype=object)
+    scores = {mode: np.zeros((len(evaluated), len(themes))) for mode in MODES}
+    polarity = np.empty(len(evaluated), dtype=object)
+    position = {row: k for k, row in enumerate(evaluated)}
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train, test in splitter.split(X, truth, groups=labelled["group"]):
-        trained = TrainedThemeClassifier(themes=tuple(themes), dim=vectors.shape[1]).fit(X.iloc[train], truth[train])
-        scores["trained"][test] = trained.predict_scores(X.iloc[test])
+    for fold, (train_part, test_part) in enumerate(splitter.split(evaluated, groups=labelled["group"].iloc[evaluated])):
+        train, test = np.concatenate([others, evaluated[train_part]]), evaluated[test_part]
+        at = [position[row] for row in test]
+        if progress:
+            progress(f"fold {fold + 1}/{folds}: training on {len(train)} texts, testing {len(test)}")
+        trained = trained_classifier(taxonomy, vectors.shape[1], **params).fit(X.iloc[train], truth[train],
+                                                                                      labelled["group"].to_numpy()[train])
+        scores["trained"][at] = trained.predict_scores(X.iloc[test])
         zero_shot = ZeroShotThemeClassifier().fit_prototypes(themes, description_vectors)
         zero_shot.calibrate(vectors[train], truth[train])
-        scores["zero_shot"][test] = zero_shot.predict_scores(vectors[test])
-        baseline = baseline_theme_classifier().fit(X.iloc[train], truth[train])
-        scores["baseline"][test] = baseline.predict_proba(X.iloc[test])
+        scores["zero_shot"][at] = zero_shot.predict_scores(vectors[test])
+        scores["baseline"][at] = baseline_theme_classifier().fit(X.iloc[train], truth[train]).predict_proba(X.iloc[test])
         polarity_head = PolarityClassifier(dim=vectors.shape[1]).fit(X.iloc[train], labelled["polarity"].iloc[train])
-        polarity[test] = polarity_head.predict(X.iloc[test])
-    for mode in modes:
-        predictions[mode] = (scores[mode] >= 0.5).astype(int)
-    return Evaluation(labelled.reset_index(drop=True), themes, truth, predictions, scores, polarity)
+        polarity[at] = polarity_head.predict(X.iloc[test])
+    scores["trained+uncertain"] = scores["trained"]
+    scores["lexicon"] = lexicon_scores(labelled["text"].iloc[evaluated].tolist(), taxonomy)
+    predictions = {mode: (scores[mode] >= 0.5).astype(int) for mode in MODES}
+    predictions["trained+uncertain"] = assigned(scores["trained"], uncertain_rows(scores["trained"], polarity))
+    return Evaluation(labelled.iloc[evaluated].reset_index(drop=True), themes, truth[evaluated], predictions,
+                      scores, polarity)

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, cross_val_predict
+from sklearn.model_selection import GroupKFold, KFold, cross_val_predict
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
@@ -52,25 +53,36 @@ class TrainedThemeClassifier(BaseEstimator, ClassifierMixin):
     """Multi-label theme heads trained on analyst-labelled comments."""
 
     def __init__(self, themes: tuple[str, ...] = (), dim: int = 384, embedding_weight: float = 2.0,
-                 C: float = 8.0, inner_folds: int = 3, random_state: int = 0) -> None:
+                 C: float = 8.0, inner_folds: int = 3, random_state: int = 0,
+                 lexicon: dict[str, dict[str, list[str]]] | None = None, lexicon_weight: float = 1.0,
+                 word_weight: float = 1.0) -> None:
         self.themes = themes
         self.dim = dim
         self.embedding_weight = embedding_weight
         self.C = C
         self.inner_folds = inner_folds
         self.random_state = random_state
+        self.lexicon = lexicon
+        self.lexicon_weight = lexicon_weight
+        self.word_weight = word_weight
 
     def _pipeline(self) -> Pipeline:
         head = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000, solver="liblinear",
                                   random_state=self.random_state)
-        return Pipeline([("features", text_and_meaning(self.dim, self.embedding_weight)),
-                         ("heads", OneVsRestClassifier(head))])
+        features = text_and_meaning(self.dim, self.embedding_weight, lexicon=self.lexicon,
+                                    lexicon_weight=self.lexicon_weight, word_weight=self.word_weight)
+        return Pipeline([("features", features), ("heads", OneVsRestClassifier(head))])
 
-    def fit(self, X: pd.DataFrame, Y: np.ndarray) -> "TrainedThemeClassifier":
-        """Fit the heads on feature frame ``X`` and 0/1 matrix ``Y`` (rows x themes)."""
+    def fit(self, X: pd.DataFrame, Y: np.ndarray, groups: np.ndarray | None = None) -> "TrainedThemeClassifier":
+        """Fit the heads on feature frame ``X`` and 0/1 matrix ``Y`` (rows x themes). Thresholds come from an
+        inner cross-validation; ``groups`` (a text and its translations, duplicates) keeps related rows in
+        one inner fold, so thresholds are not tuned on probabilities of texts seen in translation."""
         Y = np.asarray(Y, dtype=int)
-        folds = KFold(self.inner_folds, shuffle=True, random_state=self.random_state)
-        inner = cross_val_predict(self._pipeline(), X, Y, cv=folds, method="predict_proba")
+        if groups is None:
+            folds = KFold(self.inner_folds, shuffle=True, random_state=self.random_state).split(X)
+        else:
+            folds = GroupKFold(self.inner_folds, shuffle=True, random_state=self.random_state).split(X, groups=groups)
+        inner = cross_val_predict(self._pipeline(), X, Y, cv=list(folds), method="predict_proba")
         self.thresholds_ = best_thresholds(Y, inner)
         self.pipeline_ = self._pipeline().fit(X, Y)
         drop_pruned_terms(self.pipeline_.named_steps["features"])
@@ -84,6 +96,28 @@ class TrainedThemeClassifier(BaseEstimator, ClassifierMixin):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """0/1 matrix of assigned themes."""
         return (self.predict_scores(X) >= 0.5).astype(int)
+
+    def use_lexicon(self, lexicon: dict[str, dict[str, list[str]]]) -> None:
+        """Match an edited lexicon (same themes) from now on, without retraining."""
+        if not self.lexicon:
+            return
+        self.lexicon = lexicon
+        self.pipeline_.named_steps["features"].named_transformers_["lexicon"].lexicon = lexicon
+
+    def term_contributions(self, texts: list[str], block_name: str = "lemmas") -> tuple[sparse.csr_matrix, np.ndarray, list[str]]:
+        """What each text's terms of one TF-IDF block (``lemmas`` or ``words``) add to each theme's decision:
+        the texts' TF-IDF (texts x terms), the heads' weights on those terms (themes x terms, block weight
+        included) and the terms; an empty result when the heads have no such block."""
+        features = self.pipeline_.named_steps["features"]
+        if block_name not in features.named_transformers_:
+            return sparse.csr_matrix((len(texts), 0)), np.zeros((len(self.themes), 0)), []
+        vectoriser = features.named_transformers_[block_name]
+        block = features.output_indices_[block_name]
+        size = block.stop - block.start
+        weights = np.vstack([estimator.coef_[0, block] if hasattr(estimator, "coef_") else np.zeros(size)
+                             for estimator in self.pipeline_.named_steps["heads"].estimators_])  # constant head: no weights
+        weights = weights * features.transformer_weights.get(block_name, 1.0)
+        return vectoriser.transform(texts).tocsr(), weights, list(vectoriser.get_feature_names_out())
 
 
 class ZeroShotThemeClassifier(BaseEstimator, ClassifierMixin):

@@ -23,7 +23,8 @@ _FILES = {"themes": "themes.skops", "zero_shot": "zero_shot.skops", "polarity": 
 # Types skops does not trust by default that our heads contain. Exact names, never prefixes: a prefix such as
 # ``builtins.`` would admit ``builtins.exec``, which skops calls with arguments taken from the file.
 _ALLOWED_TYPES = frozenset({
-    "textmine.classify.features.fold_text", "textmine.classify.features.lemma_terms",
+    "textmine.classify.folding.fold_text", "textmine.classify.features.lemma_terms",
+    "textmine.classify.features.LexiconHits",
     "textmine.classify.model.PolarityClassifier", "textmine.classify.model.TrainedThemeClassifier",
     "textmine.classify.model.ZeroShotThemeClassifier",
 })

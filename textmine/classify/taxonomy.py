@@ -6,7 +6,9 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from textmine.classify.lexicon import LexiconError, parse_entry
 
 REQUIRED_THEMES = ("deadlines", "staff_competence", "portal_failures", "queues", "costs")
 
@@ -26,8 +28,22 @@ class Examples(BaseModel):
     ru: list[str] = Field(default_factory=list)
 
 
+class ThemeLexicon(BaseModel):
+    """A theme's codebook words (syntax in :mod:`textmine.classify.lexicon`): Kazakh and Russian entries,
+    and exclusions that cancel a match on the same words."""
+
+    kk: list[str] = Field(default_factory=list)
+    ru: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("kk", "ru", "exclude", mode="before")
+    @classmethod
+    def _none_is_empty(cls, entries: object) -> object:
+        return entries if entries is not None else []
+
+
 class Theme(BaseModel):
-    """One theme: what analysts call it, what it covers, and phrases that say it."""
+    """One theme: what analysts call it, what it covers, phrases that say it, and its codebook words."""
 
     id: str
     name: Names
@@ -35,6 +51,18 @@ class Theme(BaseModel):
     definition_kk: str | None = None
     definition_ru: str | None = None
     examples: Examples = Field(default_factory=Examples)
+    lexicon: ThemeLexicon = Field(default_factory=ThemeLexicon)
+
+    @field_validator("lexicon")
+    @classmethod
+    def _entries_usable(cls, lexicon: ThemeLexicon, info: ValidationInfo) -> ThemeLexicon:
+        for part in ("kk", "ru", "exclude"):
+            for position, entry in enumerate(getattr(lexicon, part), start=1):
+                try:
+                    parse_entry(entry)
+                except LexiconError as error:
+                    raise ValueError(f"theme {info.data.get('id', '?')!r}, lexicon.{part} entry {position}: {error}") from error
+        return lexicon
 
     def descriptions(self) -> list[str]:
         """Every text that describes the theme: definitions and example phrases in all languages."""
@@ -78,6 +106,10 @@ class Taxonomy(BaseModel):
     def polarity_ids(self) -> list[str]:
         """Polarity ids in file order."""
         return [polarity.id for polarity in self.polarities]
+
+    def lexicon_data(self) -> dict[str, dict[str, list[str]]]:
+        """Every theme's lexicon as plain data (theme -> kk / ru / exclude lists), in theme order."""
+        return {theme.id: theme.lexicon.model_dump() for theme in self.themes}
 
     def theme(self, theme_id: str) -> Theme:
         """The theme with ``theme_id``."""

@@ -49,7 +49,8 @@ def apply_feedback(labelled: pd.DataFrame, comments: pd.DataFrame, current: pd.D
             elif decision.decision == "polarity":
                 polarity = decision.polarity
         rows.append({"text": text, "lang": "analyst", "variant": "analyst", "themes": themes,
-                     "polarity": polarity, "group": f"analyst:{comment_id}"})
+                     "polarity": polarity, "group": f"analyst:{comment_id}", "origin": "analyst",
+                     "pair": f"analyst:{comment_id}"})
     corrected = pd.DataFrame(rows)
     kept = labelled[~labelled["text"].isin(corrected["text"])] if len(corrected) else labelled
     return pd.concat([kept, corrected], ignore_index=True)
@@ -64,6 +65,12 @@ def training_data_sha1(labelled: pd.DataFrame) -> str:
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
 
 
+def trained_classifier(taxonomy: Taxonomy, dim: int, **params: object) -> TrainedThemeClassifier:
+    """The shipped configuration of the trained theme heads, with the taxonomy's codebook lexicon."""
+    return TrainedThemeClassifier(themes=tuple(taxonomy.theme_ids), dim=dim, lexicon=taxonomy.lexicon_data(),
+                                  **params)
+
+
 def train_heads(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
                 description_vectors: list[np.ndarray], embedding_model_id: str) -> Heads:
     """Fit the trained theme heads, the calibrated zero-shot heads and the polarity head on all labelled rows."""
@@ -73,7 +80,7 @@ def train_heads(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
         raise ValueError(f"labels use themes not in taxonomy version {taxonomy.version}: {', '.join(unknown)}")
     truth = MultiLabelBinarizer(classes=themes).fit_transform(labelled["themes"])
     X = feature_frame(labelled["text"].tolist(), vectors)
-    trained = TrainedThemeClassifier(themes=tuple(themes), dim=vectors.shape[1]).fit(X, truth)
+    trained = trained_classifier(taxonomy, vectors.shape[1]).fit(X, truth, labelled["group"].to_numpy())
     zero_shot = ZeroShotThemeClassifier().fit_prototypes(themes, description_vectors).calibrate(vectors, truth)
     polarity = PolarityClassifier(dim=vectors.shape[1]).fit(X, labelled["polarity"].to_numpy())
     card = HeadsCard(taxonomy_version=taxonomy.version, embedding_model_id=embedding_model_id, themes=themes,

@@ -3,7 +3,7 @@ dedups on its own).
 
 Embeddings are already cached per text by :mod:`textmine.embed.cache` (sha1 of the text). This module
 adds the same for themes: table ``text_annotations(annotator_key, text_hash, themes, theme_scores,
-polarity, theme_mode)`` keyed by the annotator (embedding model, heads' training data, taxonomy version,
+theme_uncertain, theme_evidence, polarity, theme_mode)`` keyed by the annotator (embedding model, heads' training data, taxonomy version,
 mode), so an identical text seen again — in this chunk, an earlier chunk or an earlier run — reuses
 its themes. Themes and polarity depend on the text alone (features are its characters and its vector),
 so reuse gives exactly what annotating it again would.
@@ -11,21 +11,40 @@ so reuse gives exactly what annotating it again would.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
 
+from textmine.classify.annotator import COLUMNS as ANNOTATION_COLUMNS
 from textmine.embed.base import Embedder
 from textmine.embed.cache import embed_with_cache, text_hash
 from textmine.store import Store
 
 TABLE = "text_annotations"
-COLUMNS = ["themes", "theme_scores", "polarity", "theme_mode"]
+COLUMNS = ANNOTATION_COLUMNS
 _CREATE = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     annotator_key VARCHAR NOT NULL, text_hash VARCHAR NOT NULL, themes VARCHAR, theme_scores VARCHAR,
-    polarity VARCHAR, theme_mode VARCHAR, PRIMARY KEY (annotator_key, text_hash))"""
+    theme_uncertain BOOLEAN, theme_evidence VARCHAR, polarity VARCHAR, theme_mode VARCHAR,
+    PRIMARY KEY (annotator_key, text_hash))"""
+# A cache written before theme_uncertain/theme_evidence existed: its rows belong to older annotators (never
+# reused), but new rows must fit, so the table is rebuilt with the columns in order.
+_UPGRADE = f"""CREATE OR REPLACE TABLE {TABLE} AS SELECT annotator_key, text_hash, themes, theme_scores,
+    false AS theme_uncertain, '{{}}' AS theme_evidence, polarity, theme_mode FROM {TABLE}"""
+
+
+def _ensure_table(store: Store) -> None:
+    """Create the cache table, or bring an older one to the current columns."""
+    con = store.connection
+    con.execute(_CREATE)
+    columns = [row[0] for row in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [TABLE]).fetchall()]
+    if columns != ["annotator_key", "text_hash", *COLUMNS]:
+        con.execute(_UPGRADE)
 
 
 @dataclass(frozen=True)
@@ -55,16 +74,21 @@ def duplicate_report(texts: Sequence[str], top: int = 10) -> DuplicateReport:
 
 
 def annotator_key(annotator: object, embedder: Embedder) -> str:
-    """Identity of what produced an annotation: embedding model, heads' training data, taxonomy, mode."""
+    """Identity of what produced an annotation: embedding model, heads' training data, taxonomy, codebook
+    lexicon (an analyst's edit changes scores and evidence without retraining), mode."""
     heads = annotator.heads.card  # type: ignore[attr-defined]
-    return f"{embedder.model_id}|{heads.training_data_sha1}|tax{heads.taxonomy_version}|{annotator.mode}"  # type: ignore[attr-defined]
+    taxonomy = getattr(annotator, "taxonomy", None)
+    lexicon = (hashlib.sha1(json.dumps(taxonomy.lexicon_data(), ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:12]
+               if taxonomy is not None else "none")
+    return (f"{embedder.model_id}|{heads.training_data_sha1}|tax{heads.taxonomy_version}|lex{lexicon}"
+            f"|{annotator.mode}")  # type: ignore[attr-defined]
 
 
 def _cached(store: Store, key: str, hashes: list[str]) -> pd.DataFrame:
     con = store.connection
     con.register("_wanted", pa.table({"text_hash": hashes}))
     try:
-        return con.execute(f"""SELECT a.text_hash, a.themes, a.theme_scores, a.polarity, a.theme_mode
+        return con.execute(f"""SELECT a.text_hash, {', '.join('a.' + c for c in COLUMNS)}
                                FROM {TABLE} a JOIN (SELECT DISTINCT text_hash FROM _wanted) w USING (text_hash)
                                WHERE a.annotator_key = ?""", [key]).df()
     finally:
@@ -76,7 +100,7 @@ def annotate_once(store: Store, embedder: Embedder, annotator: object,
     """Themes, scores, polarity and mode for each of ``texts`` (input order), and how many distinct texts
     were new: only those are embedded and classified. New annotations go to the cache at once (a cache:
     safe to keep after an interrupted run)."""
-    store.connection.execute(_CREATE)
+    _ensure_table(store)
     key = annotator_key(annotator, embedder)
     hashes = [text_hash(t) for t in texts]
     cached = _cached(store, key, hashes)
@@ -99,6 +123,6 @@ def annotate_once(store: Store, embedder: Embedder, annotator: object,
 
 def new_text_count(store: Store, embedder: Embedder, annotator: object, texts: Sequence[str]) -> int:
     """How many distinct ``texts`` this annotator has not annotated yet (what a run would embed)."""
-    store.connection.execute(_CREATE)
+    _ensure_table(store)
     hashes = list(dict.fromkeys(text_hash(t) for t in texts))
     return len(hashes) - len(_cached(store, annotator_key(annotator, embedder), hashes))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
@@ -73,10 +74,19 @@ def _is_stop(lang: str, text: str, lemma: str) -> bool:
     return text.lower() in stop or lemma.lower() in stop or lemma.lower() in RU_EXTRA_STOP_WORDS
 
 
-def content_lemmas(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[str]]:
-    """Lemmas of each text's content words: no stop words, numbers, punctuation or one-letter words.
+@dataclass(frozen=True)
+class WordForm:
+    """A token of a comment: as written, its lemma, and whether it is a content word (not a stop word,
+    number, punctuation or one-letter word)."""
 
-    Russian lemmas are lower-cased (pymorphy3 leaves some sentence-initial words as written).
+    text: str
+    lemma: str
+    content: bool
+
+
+def word_forms(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[WordForm]]:
+    """Every token of each text with its lemma (Russian lemmas lower-cased: pymorphy3 leaves some
+    sentence-initial words as written).
 
     ``langs`` gives each text's language (``kk``/``ru``; anything else, or ``None``, is guessed from the
     letters: a text with Kazakh letters is Kazakh).
@@ -87,7 +97,7 @@ def content_lemmas(texts: Sequence[str], langs: Sequence[str | None] | None = No
         lang if lang in ("kk", "ru") else guess_language(text)
         for text, lang in zip(texts, langs if langs is not None else [None] * len(texts))
     ]
-    result: list[list[str]] = [[] for _ in texts]
+    result: list[list[WordForm]] = [[] for _ in texts]
     for lang in ("kk", "ru"):
         rows = [i for i, value in enumerate(chosen) if value == lang]
         nlp = pipeline(lang)
@@ -96,8 +106,14 @@ def content_lemmas(texts: Sequence[str], langs: Sequence[str | None] | None = No
         with _ONE_AT_A_TIME, nlp.memory_zone():
             for i, doc in zip(rows, nlp.pipe(texts[i] for i in rows)):
                 result[i] = [
-                    str(token.lemma_.lower() if lang == "ru" else token.lemma_)
+                    WordForm(token.text, str(token.lemma_.lower() if lang == "ru" else token.lemma_),
+                             sum(c.isalpha() for c in token.text) > 1 and not _is_stop(lang, token.text, token.lemma_))
                     for token in doc
-                    if sum(c.isalpha() for c in token.text) > 1 and not _is_stop(lang, token.text, token.lemma_)
                 ]
     return result
+
+
+def content_lemmas(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[str]]:
+    """Lemmas of each text's content words: no stop words, numbers, punctuation or one-letter words
+    (languages as in :func:`word_forms`)."""
+    return [[form.lemma for form in forms if form.content] for forms in word_forms(texts, langs)]

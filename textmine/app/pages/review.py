@@ -1,5 +1,6 @@
-"""Label review: walk the least certain comments, accept/reject/add themes and fix polarity; decisions
-go to the store's ``label_feedback`` for the next training run."""
+"""Label review: walk the comments whose theme is a best guess (uncertain) first, then the least certain
+ones; accept/reject/add themes and fix polarity; decisions go to the store's ``label_feedback`` for the next
+training run."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textmine.app.insights_adapter import escape_markdown
 from textmine.app.query import count, rows, theme_scores
 
 POSITION = "review_pos"
-LEAST_CERTAIN_FIRST = "uncertainty NULLS LAST, id"
+LEAST_CERTAIN_FIRST = "theme_uncertain DESC, uncertainty NULLS LAST, id"  # best-guess themes first
 
 
 def _move(step: int, size: int) -> None:
@@ -35,6 +36,11 @@ def render(ctx: Context) -> None:
     with st.container(border=True):
         st.text(row["text"])
         st.caption(escape_markdown(attribution(row)))
+        evidence = ctx.evidence(row["theme_evidence"])
+        if row["theme_uncertain"]:
+            st.caption(escape_markdown(f"{ctx.chips(row['themes'], True)}"))
+        if evidence:
+            st.caption(escape_markdown(evidence))
     current = [theme for theme in row["themes"].split(";") if theme]
     scores = theme_scores(ctx.corpus, int(row["pos"]))
     if len(scores):
