@@ -4,7 +4,8 @@ Kazakh seed quotes (hand labels give their themes and polarity).
 Six services, 20 comments each. Every service gets a seeded mix of single-theme complaints on
 documents, information, staff competence, access and queues. Service 3 instead gets 10 deadline
 complaints and 3 praise comments on staff attitude; its deadline aspect score is 4.10 against 4.60–4.75
-for the others.
+for the others. Every service also scores documents 4.60 and information 4.65, so service 3's own mean over
+its scored themes is (4.10 + 4.60 + 4.65) / 3 = 4.45.
 """
 
 from __future__ import annotations
@@ -70,11 +71,15 @@ def services() -> pd.DataFrame:
 
 
 def aspects() -> pd.DataFrame:
-    """The aspect table contract: deadline scores per service, plus a theme-less aspect."""
+    """The aspect table contract: deadline, documents and information scores per service, plus a theme-less
+    aspect."""
     rows = [{"service_no": s, "aspect": "deadlines", "aspect_text": "қызмет көрсету мерзімдері",
              "satisfaction_pct": 80.0, "score": score, "channel": None, "theme": "deadlines",
              "source_line": 1000 + s, "source": "monitoring_report_2018_kk.txt"}
             for s, score in DEADLINE_SCORES.items()]
+    rows += [{"service_no": s, "aspect": theme, "aspect_text": theme, "satisfaction_pct": 80.0, "score": score,
+              "channel": None, "theme": theme, "source_line": line + s, "source": "monitoring_report_2018_kk.txt"}
+             for s in DEADLINE_SCORES for theme, score, line in (("documents", 4.60, 1100), ("information", 4.65, 1200))]
     rows.append({"service_no": TARGET, "aspect": "trust", "aspect_text": "сенім", "satisfaction_pct": 81.1,
                  "score": 4.71, "channel": None, "theme": None, "source_line": 2000,
                  "source": "monitoring_report_2018_kk.txt"})

@@ -28,5 +28,5 @@ def test_round_trip_per_format(tmp_path, suffix):
 
 
 def test_unknown_extension_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="unknown extension '.doc'"):
+    with pytest.raises(ValueError, match="unknown table format '.doc'"):
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "x.doc")

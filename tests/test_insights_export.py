@@ -9,12 +9,8 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from textmine.insights.export import (
-    quotes_docx,
-    quotes_markdown,
-    safe_cell,
-    write_table,
-)
+from textmine.atomic import write_table
+from textmine.insights.export import quotes_docx, quotes_markdown, safe_cell
 
 QUOTES = pd.DataFrame({
     "rank": [1, 2], "id": ["a", "b"],

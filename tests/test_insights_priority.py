@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import recommend_corpus as synthetic
 
-from textmine.insights.priority import COMPONENTS, WEIGHTS, priorities
+from textmine.insights.priority import COMPONENTS, FEW_COMMENTS, WEIGHTS, priorities
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +17,7 @@ def coded() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def ranked(coded: pd.DataFrame) -> pd.DataFrame:
-    return priorities(coded, synthetic.services(), synthetic.aspects())
+    return priorities(coded, synthetic.services(), synthetic.aspects(), prior_weight=10)
 
 
 def _rows(table: pd.DataFrame, service: int, kind: str) -> pd.DataFrame:
@@ -29,9 +29,11 @@ def test_many_deadline_complaints_and_a_low_aspect_score_rank_deadlines_first(ra
     top = problems.iloc[0]
     assert top["theme"] == "deadlines" and top["rank"] == 1
     assert top["n_comments"] == 10 and top["share"] == pytest.approx(0.5)
+    assert top["prior_share"] == pytest.approx(10 / 120)  # the survey's only deadline complaints are these 10
+    assert top["shrunk_share"] == pytest.approx((10 + 10 * 10 / 120) / (20 + 10))
     assert top["aspect_score"] == pytest.approx(4.10)
-    assert top["aspect_median"] == pytest.approx(np.median(list(synthetic.DEADLINE_SCORES.values())))
-    assert top["aspect_gap"] < 0 and top["relative"] == 1.0
+    assert top["aspect_own"] == pytest.approx((4.10 + 4.60 + 4.65) / 3)
+    assert top["aspect_gap"] == pytest.approx(4.10 - 4.45)
     assert list(problems["rank"]) == list(range(1, len(problems) + 1))
     assert problems["score"].is_monotonic_decreasing
 
@@ -48,7 +50,7 @@ def test_missing_impact_is_shown_and_the_other_weights_renormalised(ranked: pd.D
     weights = ranked[[f"w_{c}" for c in COMPONENTS]]
     assert np.allclose(weights.sum(axis=1), 1.0)
     top = _rows(ranked, synthetic.TARGET, "problem").iloc[0]
-    present = WEIGHTS["share"] + WEIGHTS["aspect"] + WEIGHTS["relative"]
+    present = WEIGHTS["share"] + WEIGHTS["aspect"]
     assert top["w_share"] == pytest.approx(WEIGHTS["share"] / present)
     assert top["w_aspect"] == pytest.approx(WEIGHTS["aspect"] / present)
     no_aspect = ranked[ranked["aspect_score"].isna()].iloc[0]
@@ -78,7 +80,7 @@ def test_an_aspect_scored_low_without_comments_is_still_a_problem(coded: pd.Data
     extra = pd.DataFrame({"service_no": [1, 2, 3], "theme": "costs", "score": [3.9, 4.6, 4.7], "channel": None})
     table = priorities(coded, synthetic.services(), pd.concat([synthetic.aspects(), extra], ignore_index=True))
     costs = _rows(table, 1, "problem").set_index("theme").loc["costs"]
-    assert costs["n_comments"] == 0 and costs["aspect_gap"] == pytest.approx(3.9 - 4.6)
+    assert costs["n_comments"] == 0 and costs["aspect_gap"] == pytest.approx(3.9 - np.mean([4.65, 4.60, 4.65, 3.9]))
     assert "costs" in set(_rows(table, 3, "strength")["theme"])
 
 
@@ -104,12 +106,15 @@ def test_whole_service_aspect_rows_win_over_channel_rows(coded: pd.DataFrame) ->
 
 def test_other_groupings(coded: pd.DataFrame) -> None:
     agencies = priorities(coded, synthetic.services(), synthetic.aspects(), by="agency")
-    top = agencies[(agencies["agency"] == "ӘМ") & (agencies["kind"] == "problem")].iloc[0]
-    assert top["theme"] == "deadlines" and top["aspect_score"] == pytest.approx(np.mean([4.65, 4.70, 4.10]))
+    problems = agencies[(agencies["agency"] == "ӘМ") & (agencies["kind"] == "problem")].set_index("theme")
+    deadlines = np.mean([4.65, 4.70, 4.10])  # the agency's three services
+    assert problems.loc["deadlines", "aspect_score"] == pytest.approx(deadlines)
+    assert problems.loc["deadlines", "aspect_own"] == pytest.approx(np.mean([deadlines, 4.60, 4.65]))
     regions = priorities(coded, synthetic.services(), synthetic.aspects(), by="region")
     assert regions["aspect_score"].isna().all() and set(regions["region"]) == {"Алматы", "Астана"}
     survey = priorities(coded, synthetic.services(), synthetic.aspects(), by=None)
-    assert survey["missing"].str.contains("relative").all() and survey["n_group"].eq(len(coded)).all()
+    assert survey["n_group"].eq(len(coded)).all()
+    assert np.allclose(survey["shrunk_share"], survey["share"])  # one group: its own mix is the prior
 
 
 def test_small_groups_are_flagged(coded: pd.DataFrame) -> None:

@@ -33,14 +33,15 @@ class AnnotationInput:
 
 
 def read_input(input_file: Path, text_column: str | None = None, keep_raw: bool = False) -> AnnotationInput:
-    """Read ``input_file`` and find its text column; mask personal data in that column unless ``keep_raw``."""
-    from textmine.privacy import mask_pii
+    """Read ``input_file`` and find its text column; mask personal data in that column (what the models see)
+    unless ``keep_raw``."""
+    from textmine.privacy import without_personal_data
 
     raw = read_raw(Path(input_file))
     column = resolve_columns(Path(input_file), raw.columns, text_column=text_column)["text"]
     original = pd.DataFrame([row.cells for row in raw.rows], columns=raw.columns)
     if not keep_raw:
-        original[column] = [mask_pii(value) if isinstance(value, str) else value for value in original[column]]
+        original = without_personal_data(original, columns=[column])
     texts = [str(text) if row.problem is None and isinstance(text, str) else ""
              for row, text in zip(raw.rows, original[column])]
     return AnnotationInput(raw, original, texts)
@@ -88,9 +89,9 @@ def annotate_file(input_file: Path, out: Path, text_column: str | None = None, m
 
     Rows the reader could not parse (a wrong field count, a broken JSON line) are kept, with empty
     annotations and the reason in ``textmine_note``, so the output has exactly the input's rows. Personal
-    data in the text column is masked unless ``keep_raw``.
+    data in every text cell is masked unless ``keep_raw``.
     """
     source = read_input(input_file, text_column, keep_raw)
     result = assemble(source, annotation_columns(source.texts, mode, embedder, annotator))
-    write_table(result, Path(out))
+    write_table(result, Path(out), mask=not keep_raw)
     return len(result)

@@ -47,7 +47,7 @@ def _parse_mapping(pairs: list[str]) -> dict[str, str]:
 @ingest_app.command("report")
 def ingest_report_command(
     file: Annotated[Path, typer.Argument(help="monitoring report as text extracted from its PDF", exists=True, dir_okay=False)],
-    keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text (exports still mask it)")] = False,
+    keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
 ) -> None:
     """Parse a monitoring report: respondent quotes, services, ratings, aspect scores; mask personal data;
@@ -66,7 +66,7 @@ def ingest_report_command(
 def ingest_table_command(
     file: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX/Parquet/JSONL export, one row per respondent", exists=True, dir_okay=False)],
     map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD, e.g. --map 'Отзыв=text' (repeatable)")] = [],
-    keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text (exports still mask it)")] = False,
+    keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
 ) -> None:
     """Read a survey export into the store (personal data masked); rows that cannot be used are listed
@@ -160,12 +160,12 @@ def export_qdpx_command(
 ) -> None:
     """Export the coded corpus: comments as sources with attributes, themes as codes, assignments as segments."""
     from textmine.insights import export_qdpx
-    from textmine.insights.export import publishable
     from textmine.pipeline import themed_comments
+    from textmine.privacy import without_personal_data
     from textmine.store import Store
 
     with Store(store, read_only=True) as opened:
-        typer.echo(f"wrote {export_qdpx(publishable(themed_comments(opened)), out)}")
+        typer.echo(f"wrote {export_qdpx(without_personal_data(themed_comments(opened)), out)}")
 
 
 @export_app.command("qdc")
@@ -264,11 +264,10 @@ def recommend_command(
 ) -> None:
     """Evidence briefs per service: the problems to fix first and the strengths, each with its numbers,
     quotes and a recommendation sentence (kk or ru); csv gives the ranked table (recommendations.csv)."""
-    from textmine.atomic import atomic_path
+    from textmine.atomic import atomic_path, write_table
     from textmine.audit import recorded_run
     from textmine.embed import default_embedder
     from textmine.insights.brief import brief_json, brief_markdown, briefs_docx, recommendations_table
-    from textmine.insights.export import write_table
     from textmine.pipeline import rank_priorities, service_briefs, stored_priorities
     from textmine.store import Store
 
@@ -583,6 +582,30 @@ def eval_themes_command(
     if on not in EVALUATED:
         _fail(f"--set must be one of {', '.join(EVALUATED)}, not {on!r}")
     print_evaluation(folds=folds, evaluate=on, echo=typer.echo)
+
+
+@eval_app.command("recommend")
+def eval_recommend_command(
+    labels: Annotated[Path, typer.Option("--labels", exists=True, dir_okay=False, help="reference conclusions")] = Path("data/eval/report_conclusions.csv"),
+    store: StoreOption = None,
+) -> None:
+    """Problem ranking vs the report authors' conclusions: recall@3, precision@3, nDCG@3 of textmine (fitted
+    in-sample and leave-one-service-out) beside the survey-wide top 3 and per-service frequency baselines."""
+    from textmine.insights.ranking_eval import evaluate_recommendations, read_conclusions
+    from textmine.pipeline import themed_comments
+    from textmine.store import Store
+
+    with Store(store, read_only=True) as opened:
+        coded, services, aspects = themed_comments(opened), opened.read("services"), opened.read("aspect_scores")
+        if coded.empty:
+            _fail(f"{opened.path}: no themed comments; run `textmine run` (or ingest + classify) first")
+    from textmine.classify.taxonomy import load_taxonomy
+
+    try:
+        reference = read_conclusions(labels, theme_ids=load_taxonomy().theme_ids)
+    except (KeyError, ValueError) as error:
+        _fail(str(error))
+    evaluate_recommendations(coded, services, aspects, reference, echo=typer.echo)
 
 
 @eval_app.command("embed")

@@ -55,14 +55,15 @@ def with_languages(comments: pd.DataFrame) -> pd.DataFrame:
     return comments.assign(lang=tagged["lang"].to_numpy(), lang_confidence=tagged["lang_confidence"].to_numpy())
 
 
-def without_personal_data(comments: pd.DataFrame, keep_raw: bool = False) -> pd.DataFrame:
-    """``comments`` with IIN/BIN, phones, e-mails, cards and self-introduced names masked (``[ИИН]``, ``[ТЕЛ]``...)
-    in ``text`` and ``extra``, and in ``raw_text`` unless the user opts in to keeping the original there
-    (``keep_raw``: it stays in the store only; every export masks it again)."""
-    from textmine.insights.export import PERSONAL_COLUMNS
-    from textmine.privacy import mask_frame
+def for_store(comments: pd.DataFrame, rejects: pd.DataFrame,
+              keep_raw: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``comments`` and ``rejects`` as the store keeps them: personal data masked in what respondents wrote
+    (:data:`textmine.privacy.STORED_TEXT`), the originals kept only on ``keep_raw`` (store only: every table
+    written out masks them again)."""
+    from textmine.privacy import STORED_TEXT, without_personal_data
 
-    return mask_frame(comments, [c for c in PERSONAL_COLUMNS if not (keep_raw and c == "raw_text")])
+    return (without_personal_data(comments, keep_raw, STORED_TEXT),
+            without_personal_data(rejects, keep_raw, STORED_TEXT))
 
 
 def _reason_counts(rejects: pd.DataFrame) -> dict[str, int]:
@@ -78,16 +79,17 @@ def ingest_report(store: Store, path: Path, keep_raw: bool = False) -> IngestSum
 
     started = time.perf_counter()
     parsed = parse_report(Path(path))
-    comments = with_languages(without_personal_data(parsed.comments, keep_raw))
-    store.replace_source(Path(path).name, comments, parsed.rejects)
+    comments, rejects = for_store(parsed.comments, parsed.rejects, keep_raw)
+    comments = with_languages(comments)
+    store.replace_source(Path(path).name, comments, rejects)
     store.replace_services(parsed.services)
     store.replace_aspects(parse_aspects(Path(path)))
     return IngestSummary(
         source_file=Path(path).name,
-        rows_in=len(comments) + len(parsed.rejects),
+        rows_in=len(comments) + len(rejects),
         comments=len(comments),
-        rejected=len(parsed.rejects),
-        reject_reasons=_reason_counts(parsed.rejects),
+        rejected=len(rejects),
+        reject_reasons=_reason_counts(rejects),
         services=len(parsed.services),
         seconds=time.perf_counter() - started,
     )
@@ -101,14 +103,15 @@ def ingest_table(store: Store, path: Path, column_map: Mapping[str, str] | None 
 
     started = time.perf_counter()
     parsed = read_table(Path(path), column_map=column_map)
-    comments = with_languages(without_personal_data(parsed.comments, keep_raw))
-    store.replace_source(Path(path).name, comments, parsed.rejects)
+    comments, rejects = for_store(parsed.comments, parsed.rejects, keep_raw)
+    comments = with_languages(comments)
+    store.replace_source(Path(path).name, comments, rejects)
     return IngestSummary(
         source_file=Path(path).name,
         rows_in=parsed.rows_in,
         comments=len(comments),
-        rejected=len(parsed.rejects),
-        reject_reasons=_reason_counts(parsed.rejects),
+        rejected=len(rejects),
+        reject_reasons=_reason_counts(rejects),
         seconds=time.perf_counter() - started,
     )
 
@@ -161,14 +164,12 @@ def train_heads_from_labels(store: Store, embedder: "Embedder", heads_dir: Path 
 
 def export_bundled(store: Store, out_dir: Path = BUNDLED_DIR) -> list[Path]:
     """Write the store's comments (with their themes), services, aspect scores, rejects and (once ranked)
-    recommendations as the bundled CSV dataset."""
+    recommendations as the bundled CSV dataset (personal data masked, :func:`textmine.atomic.write_table`)."""
     from textmine.insights.brief import recommendations_table
-    from textmine.insights.export import publishable
 
-    comments = publishable(store.read("comments"))
     themes = store.read("comment_themes").drop(columns=["theme_mode"])
     tables = {
-        "comments": comments.merge(themes, on="id", how="left"),
+        "comments": store.read("comments").merge(themes, on="id", how="left"),
         "services": store.read("services"),
         "aspect_scores": store.read("aspect_scores"),
         "rejects": store.read("rejects"),

@@ -96,10 +96,10 @@ def export_docx(quotes: pd.DataFrame, title: str) -> bytes:
 def export_csv(quotes: pd.DataFrame) -> bytes:
     """UTF-8 CSV (with BOM, so Excel reads Cyrillic); personal data masked and cells that a spreadsheet would
     run as formulas neutralised."""
-    from textmine.insights.export import publishable
+    from textmine.privacy import without_personal_data
     from textmine.spreadsheet import safe_frame
 
-    return safe_frame(publishable(export_table(quotes))).to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(without_personal_data(export_table(quotes))).to_csv(index=False).encode("utf-8-sig")
 
 
 _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"

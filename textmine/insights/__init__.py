@@ -9,11 +9,13 @@ Public API (plain functions over pandas tables; the CLI wires them to the store)
   ``service_association(services, shares)``; synthetic: ``simulate_ratings(effects)``
 - quotes: ``representative_quotes(coded, vectors, k, theme, **filters)``, ``filter_comments``,
   ``quotability(text)``, ``attribution(row)``
-- export: ``quotes_markdown``, ``quotes_docx``, ``write_table`` (CSV/XLSX), ``safe_cell``, ``safe_frame``
+- export: ``quotes_markdown``, ``quotes_docx``, ``safe_cell``, ``safe_frame``; tables: ``write_table`` (from
+  :mod:`textmine.atomic`: CSV/TSV/XLSX/JSONL/Parquet, personal data masked)
 - qda: ``export_qdpx(coded, path)``, ``export_qdc(path)``, ``import_qdc(path)``
 - labels: ``read_labels()``, ``match_labels(comments, labels)`` (hand labels as stand-in themes / gold)
 """
 
+from textmine.atomic import write_table
 from textmine.insights.drivers import (
                                        ASSOCIATION_LABEL,
                                        impact,
@@ -26,7 +28,6 @@ from textmine.insights.export import (
                                        quotes_markdown,
                                        safe_cell,
                                        safe_frame,
-                                       write_table,
 )
 from textmine.insights.labels import match_labels, read_labels
 from textmine.insights.profile import (

@@ -62,10 +62,12 @@ class BriefItem:
     theme_name: str
     n_comments: int
     share: float
-    relative: float | None
+    prior_share: float
+    shrunk_share: float
+    few_comments: bool
     impact: float | None
     aspect_score: float | None
-    aspect_median: float | None
+    aspect_own: float | None
     aspect_lines: list[int]
     score: float
     points: dict[str, float | None]
@@ -260,9 +262,10 @@ def _item(row: pd.Series, lang: str, templates: Templates, taxonomy: Taxonomy, q
     return BriefItem(
         kind=row["kind"], rank=int(row["rank"]), theme=theme,
         theme_name=getattr(taxonomy.theme(theme).name, lang) if theme in taxonomy.theme_ids else theme,
-        n_comments=int(row["n_comments"]), share=float(row["share"]), relative=_float(row["relative"]),
+        n_comments=int(row["n_comments"]), share=float(row["share"]), prior_share=float(row["prior_share"]),
+        shrunk_share=float(row["shrunk_share"]), few_comments=bool(row["few_comments"]),
         impact=_float(row["impact"]), aspect_score=_float(row["aspect_score"]),
-        aspect_median=_float(row["aspect_median"]), aspect_lines=aspect_lines, score=float(row["score"]),
+        aspect_own=_float(row["aspect_own"]), aspect_lines=aspect_lines, score=float(row["score"]),
         points={c: _float(row[f"pts_{c}"]) for c in COMPONENTS},
         weights={c: _float(row[f"w_{c}"]) for c in COMPONENTS},
         missing=[c for c in str(row["missing"]).split(",") if c],
@@ -299,14 +302,15 @@ def item_lines(item: BriefItem, lang: str, templates: Templates) -> list[str]:
     phrase = templates.phrase
     lines = [phrase(f"evidence_{item.kind}", lang, n=item.n_comments, share=_percent(item.share))
              if item.n_comments else phrase(f"evidence_{item.kind}_none", lang)]
-    if item.relative:
-        lines.append(phrase(f"relative_{item.kind}", lang, relative=_percent(item.relative)))
+    lines.append(phrase("shrunk_share", lang, prior=_percent(item.prior_share), shrunk=_percent(item.shrunk_share)))
+    if item.few_comments and item.n_comments:
+        lines.append(phrase("few_comments", lang, n=item.n_comments))
     lines.append(phrase("impact", lang, impact=_number(item.impact, signed=True)) if item.impact is not None
                  else phrase("impact_missing", lang))
     if item.aspect_score is None:
         lines.append(phrase("aspect_missing", lang))
     else:
-        values = {"score": _number(item.aspect_score), "median": _number(item.aspect_median)}
+        values = {"score": _number(item.aspect_score), "own": _number(item.aspect_own)}
         lines.append(phrase("aspect_cited", lang, **values,
                             lines=", ".join(phrase("line", lang, line=n) for n in item.aspect_lines))
                      if item.aspect_lines else phrase("aspect", lang, **values))

@@ -5,36 +5,41 @@ Evidence comments: a problem counts the group's comments with polarity ``complai
 that raise the theme (a suggestion such as "shorten the term" points at a problem); a strength counts
 ``praise`` comments. The ``praise`` theme (general thanks) is never a problem.
 
-Four components, each turned into 0–1 points (problem: the worse, the higher; strength: the better):
+The score reads a service the way the report's authors do (``docs/recommendations.md``): what many of its
+own respondents raise, and its own weakest aspects; not how unusual it is against other services. Three
+components, each turned into 0–1 points (problem: the worse, the higher; strength: the better):
 
 ========== ========================================================== ================================
 component  value shown                                                points
 ========== ========================================================== ================================
-share      ``share`` = evidence comments / the group's comments       min(1, share / 0.5)
+share      ``shrunk_share`` = (evidence comments + k × ``prior_share``) min(1, shrunk_share / 0.5)
+           / (the group's comments + k): the group's ``share`` pulled
+           toward the survey-wide share ``prior_share`` by k comments
+           (empirical Bayes; a group with 3 comments says little)
 impact     ``impact`` = the group's mean rating − its mean without    problem: clip(−impact / 0.5);
            the evidence comments (per-comment ratings only)           strength: clip(impact / 0.5)
-aspect     ``aspect_score`` (the report's 1–5 score of the aspects    problem: clip(0.5 − gap / 0.5);
-           mapped to the theme) and ``aspect_gap`` = score −          strength: clip(0.5 + gap / 0.5)
-           ``aspect_median`` (the median group's score)               (0.5 at the median)
-relative   share of the *other* groups whose ``share`` on the theme   as is
-           is strictly lower (0: lowest, 1: highest of all)
+aspect     ``aspect_score`` (the report's 1–5 score of the aspects    problem: clip(0.5 − gap / 0.25);
+           mapped to the theme) and ``aspect_gap`` = score −          strength: clip(0.5 + gap / 0.25)
+           ``aspect_own``, the group's own mean over its scored       (0.5 at the group's own mean)
+           themes (its weakest aspects, not the gap to other groups)
 ========== ========================================================== ================================
 
-``score`` = Σ weight × points / Σ weight over the components present, weights share 0.4, impact 0.25,
-aspect 0.2, relative 0.15. A component missing from the whole analysis (no per-comment ratings, as in the
-seed report; no aspect scores at all, e.g. by region; a single group) is shown as NaN, named in ``missing``,
-and its weight is shared out among the others: the effective weights are the ``w_*`` columns. A theme the
-report gives no aspect score for, while other themes have one, is named in ``missing`` too but scored
-neutral (0.5, as at the median): sharing its weight out instead would rank unscored themes above scored
-ones whenever the score is about average. ``rank`` orders each group's problems
+``score`` = Σ weight × points / Σ weight over the components present. The weights and k were fitted by
+leave-one-service-out cross-validation against labels of the report authors' own conclusions
+(``textmine eval recommend``): :data:`WEIGHTS`, :data:`PRIOR_WEIGHT`. A component missing from the whole
+analysis (no per-comment ratings, as in the seed report; no aspect scores at all, e.g. by region) is shown as
+NaN, named in ``missing``, and its weight is shared out among the others: the effective weights are the
+``w_*`` columns. A theme the report gives no aspect score for, while other themes have one, is named in
+``missing`` too but scored neutral (0.5, as at the group's own mean). ``rank`` orders each group's problems
 (and strengths) by score, then by evidence comments, then specific themes before the general ``praise``,
 then theme id.
 
 A theme is listed as a problem when at least one evidence comment raises it or its aspect score is
-below the median; as a strength when one praise comment raises it, or when its aspect score is above the
-median and its comments do not criticise it more than the median group's do (a brief should not praise
-what respondents single out for complaint). ``small_n`` flags groups with fewer than ``min_comments`` comments: their shares rest on a handful
-of people.
+below the group's own mean; as a strength when one praise comment raises it, or when its aspect score is
+above the group's own mean and its comments do not criticise it more than the median group's do (a brief
+should not praise what respondents single out for complaint). ``few_comments`` flags an item resting on
+fewer than :data:`FEW_COMMENTS` evidence comments; ``small_n`` flags groups with fewer than
+``min_comments`` comments.
 """
 
 from __future__ import annotations
@@ -48,26 +53,30 @@ from textmine.insights.profile import split_themes, theme_indicators
 KINDS = ("problem", "strength")
 POLARITIES = {"problem": ("complaint", "suggestion"), "strength": ("praise",)}
 POSITIVE_THEMES = ("praise",)
-COMPONENTS = ("share", "impact", "aspect", "relative")
-WEIGHTS = {"share": 0.4, "impact": 0.25, "aspect": 0.2, "relative": 0.15}
-SCALES = {"share": 0.5, "impact": 0.5, "aspect": 0.5}
-NEUTRAL = 0.5  # aspect points at the median service's score, and for a theme the report gives no score
+COMPONENTS = ("share", "impact", "aspect")
+WEIGHTS = {"share": 0.9, "impact": 0.25, "aspect": 0.1}
+PRIOR_WEIGHT = 20.0  # k: the survey-wide mix counts as this many comments of every group
+SCALES = {"share": 0.5, "impact": 0.5, "aspect": 0.25}
+NEUTRAL = 0.5  # aspect points at the group's own mean score, and for a theme the report gives no score
 SMALL_GROUP = 10
+FEW_COMMENTS = 5
 ASPECT_COLUMNS = ("service_no", "theme", "score")
 
 
 def priorities(coded: pd.DataFrame, services: pd.DataFrame | None = None, aspects: pd.DataFrame | None = None,
                by: str | None = "service_no", rating: str = "rating", theme_ids: list[str] | None = None,
-               weights: dict[str, float] | None = None, min_comments: int = SMALL_GROUP) -> pd.DataFrame:
+               weights: dict[str, float] | None = None, prior_weight: float = PRIOR_WEIGHT,
+               min_comments: int = SMALL_GROUP) -> pd.DataFrame:
     """Problems and strengths per ``by`` group (None: the whole survey), ranked; see the module doc.
 
     ``coded``: comments with ``themes`` and ``polarity`` (and ``rating`` when respondents rated);
     ``services``: the services table (maps services to agencies for agency-level aspect scores);
-    ``aspects``: the aspect table (``service_no``, ``theme``, ``score``, optional ``channel``).
+    ``aspects``: the aspect table (``service_no``, ``theme``, ``score``, optional ``channel``);
+    ``prior_weight``: k, how many comments the survey-wide mix is worth in each group's shrunk share.
     """
     weights = {**WEIGHTS, **(weights or {})}
     keys = [] if by is None else [by]
-    _check(coded, keys, weights)
+    _check(coded, keys, weights, prior_weight)
     coded = coded.dropna(subset=keys).reset_index(drop=True)
     aspect = _aspect_scores(aspects, services, by)
     if theme_ids is None:
@@ -78,12 +87,12 @@ def priorities(coded: pd.DataFrame, services: pd.DataFrame | None = None, aspect
     parts, criticised = [], None
     for kind in KINDS:  # both kinds list the same groups × themes in the same order
         evidence = indicators.mul(coded["polarity"].isin(POLARITIES[kind]).astype(int), axis=0)
-        table = _shares(coded[keys], evidence, keys)
+        table = _shares(coded[keys], evidence, keys, prior_weight)
         table["impact"] = _impacts(coded, evidence, keys, rating) if rated else np.nan
         table = _with_aspects(table, aspect, keys)
         if kind == "problem":
-            typical = table.groupby("theme")["share"].transform("median")
-            criticised = ((table["n_comments"] > 0) & (table["share"] > typical)).to_numpy()
+            typical = table.groupby("theme")["shrunk_share"].transform("median")
+            criticised = ((table["n_comments"] > 0) & (table["shrunk_share"] > typical)).to_numpy()
             listed = (table["n_comments"] > 0) | (table["aspect_gap"] < 0)
             listed &= ~table["theme"].isin(POSITIVE_THEMES)
         else:
@@ -95,37 +104,44 @@ def priorities(coded: pd.DataFrame, services: pd.DataFrame | None = None, aspect
                               ascending=[*[True] * len(keys), True, False, False, True, True])
     table["rank"] = table.groupby([*keys, "kind"], sort=False).cumcount() + 1
     table["small_n"] = table["n_group"] < min_comments
-    columns = [*keys, "kind", "rank", "theme", "score", "n_group", "n_comments", "share", "relative", "impact",
-               "aspect_score", "aspect_median", "aspect_gap", *[f"pts_{c}" for c in COMPONENTS],
-               *[f"w_{c}" for c in COMPONENTS], "missing", "small_n"]
+    table["few_comments"] = table["n_comments"] < FEW_COMMENTS
+    columns = [*keys, "kind", "rank", "theme", "score", "n_group", "n_comments", "share", "prior_share",
+               "shrunk_share", "impact", "aspect_score", "aspect_own", "aspect_gap",
+               *[f"pts_{c}" for c in COMPONENTS], *[f"w_{c}" for c in COMPONENTS], "missing", "few_comments",
+               "small_n"]
     result = table[columns].reset_index(drop=True)
-    result.attrs |= {"by": by, "weights": weights, "scales": dict(SCALES), "min_comments": min_comments}
+    result.attrs |= {"by": by, "weights": weights, "scales": dict(SCALES), "prior_weight": prior_weight,
+                     "min_comments": min_comments}
     return result
 
 
-def _check(coded: pd.DataFrame, keys: list[str], weights: dict[str, float]) -> None:
+def _check(coded: pd.DataFrame, keys: list[str], weights: dict[str, float], prior_weight: float) -> None:
     missing = [column for column in [*keys, "themes", "polarity"] if column not in coded.columns]
     if missing:
         raise KeyError(f"priorities: the coded comments lack column(s) {', '.join(missing)}")
     unknown = sorted(set(weights) - set(COMPONENTS))
     if unknown or any(w < 0 for w in weights.values()):
         raise ValueError(f"priorities: weights must be non-negative and for {', '.join(COMPONENTS)}; got {weights}")
+    if not prior_weight >= 0:
+        raise ValueError(f"priorities: prior_weight (comments the survey-wide mix is worth) must be >= 0; "
+                         f"got {prior_weight}")
 
 
-def _shares(groups: pd.DataFrame, evidence: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per group and theme: n_group, n_comments (evidence), share and relative (see module doc)."""
+def _shares(groups: pd.DataFrame, evidence: pd.DataFrame, keys: list[str], prior_weight: float) -> pd.DataFrame:
+    """Per group and theme: n_group, n_comments (evidence), share, prior_share and shrunk_share."""
     frame = pd.concat([groups, evidence], axis=1)
     grouped = frame.groupby(keys, sort=True) if keys else frame.assign(_all=0).groupby("_all")
     counts = grouped[list(evidence.columns)].sum()
     sizes = grouped.size()
-    shares = counts.div(sizes, axis=0)
-    relative = (shares.rank(method="min") - 1) / (len(shares) - 1) if len(shares) > 1 else shares * np.nan
+    prior = evidence.sum() / max(len(evidence), 1)
+    shrunk = (counts + prior_weight * prior).div(sizes + prior_weight, axis=0)
     table = pd.DataFrame({
         "n_group": np.repeat(sizes.to_numpy(), len(evidence.columns)),
         "theme": np.tile(evidence.columns, len(sizes)),
         "n_comments": counts.to_numpy().ravel(),
-        "share": shares.to_numpy().ravel(),
-        "relative": relative.to_numpy().ravel(),
+        "share": counts.div(sizes, axis=0).to_numpy().ravel(),
+        "prior_share": np.tile(prior.to_numpy(), len(sizes)),
+        "shrunk_share": shrunk.to_numpy().ravel(),
     })
     if keys:
         table.insert(0, keys[0], np.repeat(sizes.index.to_numpy(), len(evidence.columns)))
@@ -170,14 +186,16 @@ def _aspect_scores(aspects: pd.DataFrame | None, services: pd.DataFrame | None, 
 
 
 def _with_aspects(table: pd.DataFrame, aspect: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Adds ``aspect_score``, the group's own mean over its scored themes (``aspect_own``) and the gap."""
     if aspect.empty or not keys:
-        return table.assign(aspect_score=np.nan, aspect_median=np.nan, aspect_gap=np.nan)
+        return table.assign(aspect_score=np.nan, aspect_own=np.nan, aspect_gap=np.nan)
     long = aspect.stack().rename("aspect_score").rename_axis([keys[0], "theme"]).reset_index()
     long[keys[0]] = long[keys[0]].astype(table[keys[0]].dtype)
-    medians = aspect.median().rename("aspect_median")
-    table = table.merge(long, on=[keys[0], "theme"], how="left")
-    table["aspect_median"] = np.where(table["aspect_score"].notna(), table["theme"].map(medians), np.nan)
-    table["aspect_gap"] = table["aspect_score"] - table["aspect_median"]
+    own = aspect.mean(axis=1).rename("aspect_own").rename_axis(keys[0]).reset_index()
+    own[keys[0]] = own[keys[0]].astype(table[keys[0]].dtype)
+    table = table.merge(long, on=[keys[0], "theme"], how="left").merge(own, on=keys[0], how="left")
+    table["aspect_own"] = table["aspect_own"].where(table["aspect_score"].notna())
+    table["aspect_gap"] = table["aspect_score"] - table["aspect_own"]
     return table
 
 
@@ -185,10 +203,9 @@ def _score(table: pd.DataFrame, kind: str, weights: dict[str, float]) -> pd.Data
     """Component points, effective weights, ``missing`` and the combined ``score``."""
     sign = -1.0 if kind == "problem" else 1.0
     points = pd.DataFrame({
-        "share": (table["share"] / SCALES["share"]).clip(0, 1),
+        "share": (table["shrunk_share"] / SCALES["share"]).clip(0, 1),
         "impact": (sign * table["impact"] / SCALES["impact"]).clip(0, 1),
         "aspect": (NEUTRAL + sign * table["aspect_gap"] / SCALES["aspect"]).clip(0, 1),
-        "relative": table["relative"],
     })
     present = points.notna()
     missing = present.apply(lambda row: ",".join(c for c in COMPONENTS if not row[c]), axis=1)

@@ -2,7 +2,8 @@
 one chunk (``chunk_rows`` rows, default 10,000) at a time.
 
 Each chunk is parsed with the ordinary table ingest (:func:`textmine.ingest.table.read_table`, so every
-policy holds; a duplicate respondent row is only detected within its chunk), tagged, embedded and
+policy holds; a duplicate respondent row is only detected within its chunk), has its personal data masked
+(:func:`textmine.pipeline.for_store`; the originals are never kept), is tagged, embedded and
 classified through :mod:`textmine.scale.dedup` (each distinct text once), and written in one transaction
 together with its row in the progress table::
 
@@ -34,7 +35,7 @@ from tqdm import tqdm
 
 from textmine import schema
 from textmine.embed.base import Embedder
-from textmine.pipeline import with_languages
+from textmine.pipeline import for_store, with_languages
 from textmine.scale.dedup import annotate_once
 from textmine.store import Store
 
@@ -136,7 +137,8 @@ def _quiet(logger_name: str, quiet: bool) -> Iterator[None]:
 
 def parse_chunk(chunk: RawChunk, source_file: str, column_map: Mapping[str, str] | None = None
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Comments and rejects of a chunk, with the source file's name, lines and ids (as a whole-file ingest)."""
+    """Comments and rejects of a chunk, with the source file's name, lines and ids and personal data masked
+    (as a whole-file ingest without ``--keep-raw``)."""
     from textmine.ingest.table import read_table
 
     with tempfile.TemporaryDirectory(prefix="textmine-chunk-") as folder:
@@ -149,7 +151,7 @@ def parse_chunk(chunk: RawChunk, source_file: str, column_map: Mapping[str, str]
     comments["id"] = [schema.comment_id(source_file, int(line), raw)
                       for line, raw in zip(comments["source_line"], comments["raw_text"])]
     rejects = parsed.rejects.assign(source_file=source_file, source_line=parsed.rejects["source_line"] + offset)
-    return comments, rejects
+    return for_store(comments, rejects)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

@@ -56,7 +56,8 @@ def annotate_with_ray(input_file: Path, out: Path, text_column: str | None = Non
                       embedder_factory: Callable[[], Embedder] = _default_embedder,
                       annotator_factory: Callable[[str, str], object] = default_annotator) -> int:
     """Annotate ``input_file`` on Ray Data and write ``out`` atomically; return the row count (as
-    :func:`textmine.annotate.annotate_file`, unreadable rows kept with the reason in ``textmine_note``).
+    :func:`textmine.annotate.annotate_file`, unreadable rows kept with the reason in ``textmine_note``,
+    personal data masked unless ``keep_raw``).
 
     ``concurrency`` actors of ``actor_cpus`` CPUs each; leave CPUs free for the Parquet read tasks (on a
     2-CPU machine: 2 actors of 0.5 CPU), or Ray Data waits for resources that never come."""
@@ -79,5 +80,5 @@ def annotate_with_ray(input_file: Path, out: Path, text_column: str | None = Non
                                                          "annotator_factory": annotator_factory, "mode": mode})
                      .to_pandas())
     result = assemble(source, annotated.sort_values(ROW).reset_index(drop=True)[ADDED])
-    write_table(result, Path(out))
+    write_table(result, Path(out), mask=not keep_raw)
     return len(result)

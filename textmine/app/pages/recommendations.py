@@ -50,7 +50,7 @@ def render(ctx: Context) -> None:
         color=alt.Color("score:Q", title=ctx.t("priority"), scale=alt.Scale(scheme="orangered")),
         tooltip=[alt.Tooltip("service:N", title=ctx.t("service")), alt.Tooltip("theme_name:N", title=ctx.t("theme")),
                  alt.Tooltip("score:Q", format=".2f"), alt.Tooltip("n_comments:Q"), alt.Tooltip("share:Q", format=".0%"),
-                 alt.Tooltip("aspect_score:Q", format=".2f"), alt.Tooltip("aspect_median:Q", format=".2f")],
+                 alt.Tooltip("aspect_score:Q", format=".2f"), alt.Tooltip("aspect_own:Q", format=".2f")],
     ).properties(height=max(300, 14 * problems["service_no"].nunique())), width="stretch")
     st.subheader(ctx.t("top_problems"))
     top = problems.sort_values("score", ascending=False).head(30)
@@ -59,5 +59,6 @@ def render(ctx: Context) -> None:
         ctx.t("priority"): top["score"].round(2), ctx.t("complaints"): top["n_comments"],
         ctx.t("service_comments"): top["n_group"],
         ctx.t("share"): (100 * top["share"]).round(0), ctx.t("aspect_score"): top["aspect_score"].round(2),
-        ctx.t("aspect_median"): top["aspect_median"].round(2), ctx.t("missing_components"): top["missing"],
+        ctx.t("aspect_own"): top["aspect_own"].round(2), ctx.t("few_comments"): top["few_comments"],
+        ctx.t("missing_components"): top["missing"],
     }), hide_index=True, key="rc_top")
