@@ -31,6 +31,13 @@ def test_metrics_by_hand() -> None:
     assert scores.ndcg == pytest.approx((first + second) / 2)
 
 
+def test_capped_recall_counts_only_what_a_top_k_can_hold() -> None:
+    reference = {1: ["a", "b", "c", "d", "e"], 2: ["x"]}  # five named: a top 3 can hold three of them
+    scores = score_rankings({1: ["a", "c", "z"], 2: ["y", "x"]}, reference, k=3)
+    assert scores.recall == pytest.approx(3 / 6)
+    assert scores.capped_recall == pytest.approx(3 / 4)
+
+
 def _coded(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["service_no", "themes", "polarity"])
 

@@ -3,7 +3,9 @@
 The reference (``data/eval/report_conclusions.csv``) lists, per service, the themes the authors' *Қызмет
 жөнінде тұжырымдар мен ұсынымдар* asks the agency to fix, in the order given. Metrics over the services whose
 conclusion names at least one problem: recall@k (micro: authors' problems found in the top k / all authors'
-problems), precision@k (hits / items shown) and nDCG@k (binary relevance). Rankings compared:
+problems), capped recall@k (hits / the most a top k can hold, Σ min(k, problems): a service whose authors
+name five problems is not counted as a miss for the two no top 3 can show), precision@k (hits / items shown)
+and nDCG@k (binary relevance). Rankings compared:
 
 - ``survey top k``: the same top k themes of the whole survey (complaints + suggestions) for every service;
 - ``service frequency``: each service's own complaint + suggestion count per theme (ties: survey-wide);
@@ -36,9 +38,10 @@ Rankings = dict[int, list[str]]
 
 @dataclass(frozen=True)
 class Scores:
-    """recall@k, precision@k and nDCG@k over the services with at least one reference problem."""
+    """recall@k, capped recall@k, precision@k and nDCG@k over the services with at least one reference problem."""
 
     recall: float
+    capped_recall: float
     precision: float
     ndcg: float
     services: int
@@ -61,17 +64,19 @@ def read_conclusions(path: Path | str = DEFAULT_LABELS, theme_ids: Iterable[str]
 
 
 def score_rankings(rankings: Rankings, reference: dict[int, list[str]], k: int = K) -> Scores:
-    """recall@k, precision@k, nDCG@k of ``rankings`` against ``reference`` (see the module doc)."""
-    hits = wanted = shown = 0
+    """recall@k, capped recall@k, precision@k, nDCG@k of ``rankings`` against ``reference`` (module doc)."""
+    hits = wanted = reachable = shown = 0
     gains = []
     services = [s for s, problems in reference.items() if problems]
     for service in services:
         gold, top = set(reference[service]), rankings.get(service, [])[:k]
         found = [theme in gold for theme in top]
         hits, wanted, shown = hits + sum(found), wanted + len(gold), shown + len(top)
+        reachable += min(k, len(gold))
         ideal = sum(1 / np.log2(i + 2) for i in range(min(k, len(gold))))
         gains.append(sum(1 / np.log2(i + 2) for i, hit in enumerate(found) if hit) / ideal)
-    return Scores(recall=hits / wanted if wanted else float("nan"), precision=hits / shown if shown else float("nan"),
+    return Scores(recall=hits / wanted if wanted else float("nan"),
+                  capped_recall=hits / reachable if reachable else float("nan"), precision=hits / shown if shown else float("nan"),
                   ndcg=float(np.mean(gains)) if gains else float("nan"), services=len(services))
 
 
@@ -164,7 +169,8 @@ def evaluate_recommendations(coded: pd.DataFrame, services: pd.DataFrame | None,
         "textmine, fitted (in-sample)": fitted.in_sample,
         "textmine, leave-one-service-out": fitted.loso,
     }
-    table = pd.DataFrame({name: {f"recall@{k}": s.recall, f"precision@{k}": s.precision, f"nDCG@{k}": s.ndcg,
+    table = pd.DataFrame({name: {f"recall@{k}": s.recall, f"capped recall@{k}": s.capped_recall,
+                                 f"precision@{k}": s.precision, f"nDCG@{k}": s.ndcg,
                                  "services": s.services} for name, s in rows.items()}).T
     echo(table.round(3).to_string())
     echo(f"\nfitted on all labelled services: prior weight k = {fitted.prior_weight:g} comments, "
