@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from textmine.classify.mode import Mode
+
 app = typer.Typer(
     help="textmine: language-tag, embed, theme and browse respondent comments from public-service surveys.",
     no_args_is_help=True,
@@ -90,7 +92,7 @@ def annotate_command(
     input_file: Annotated[Path, typer.Argument(metavar="IN", help="CSV/XLSX/JSONL/Parquet of comments", exists=True, dir_okay=False)],
     out: Annotated[Path, typer.Option("--out", help="output file; its extension picks the format")],
     text_column: Annotated[Optional[str], typer.Option("--text-column", help="column holding the comment text")] = None,
-    mode: Annotated[str, typer.Option("--mode", help="themes from: auto (trained heads) | trained | zero_shot")] = "auto",
+    mode: Annotated[Mode, typer.Option("--mode", help="themes from: auto (trained heads) | trained | zero_shot")] = Mode.auto,
     engine: Annotated[str, typer.Option("--engine", help="local | ray (Ray Data actor pool; needs textmine[ray])")] = "local",
     address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster address for --engine ray [default: local Ray]")] = None,
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="leave personal data (IIN, phones, e-mails, cards, names) unmasked in the output")] = False,
@@ -102,8 +104,6 @@ def annotate_command(
     from textmine.classify.persist import HeadsMismatch
     from textmine.ingest.errors import IngestError
 
-    if mode not in ("auto", "trained", "zero_shot"):
-        _fail(f"--mode must be auto, trained or zero_shot, got {mode!r}")
     if engine not in ("local", "ray"):
         _fail(f"--engine must be local or ray, got {engine!r}")
     try:
@@ -397,25 +397,31 @@ def synth_command(
 def process_command(
     file: Annotated[Path, typer.Argument(help=".csv or .parquet survey export (any size)", exists=True, dir_okay=False)],
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="rows per chunk")] = 10_000,
-    mode: Annotated[str, typer.Option("--mode", help="auto | trained | zero_shot")] = "auto",
+    mode: Annotated[Mode, typer.Option("--mode", help="auto | trained | zero_shot")] = Mode.auto,
     map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD (repeatable)")] = [],
+    keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
 ) -> None:
     """Ingest, tag, embed and theme a big export chunk by chunk; resumable, each distinct text processed once."""
+    from textmine.audit import recorded_run
+    from textmine.classify.annotator import ThemeAnnotator
     from textmine.embed import default_embedder
     from textmine.scale.chunks import process_file
     from textmine.scale.estimate import estimate_run
     from textmine.store import Store
 
-    from textmine.classify.annotator import ThemeAnnotator
-
     embedder = default_embedder()
     annotator = ThemeAnnotator(embedder.model_id, mode=mode)
+    arguments = {"chunk_rows": chunk_rows, "mode": mode.value, "map": map_, "keep_raw": keep_raw}
     with Store(store) as opened:
         try:
-            typer.echo(estimate_run(opened, file, embedder, chunk_rows, annotator=annotator).line())
-            _echo_lines(process_file(opened, file, embedder, chunk_rows=chunk_rows, annotator=annotator,
-                                     column_map=_parse_mapping(map_)).lines())
+            with recorded_run(opened, "process", inputs=[file], arguments=arguments) as run:
+                run.note(model_id=embedder.model_id)
+                typer.echo(estimate_run(opened, file, embedder, chunk_rows, annotator=annotator).line())
+                summary = process_file(opened, file, embedder, chunk_rows=chunk_rows, annotator=annotator,
+                                       column_map=_parse_mapping(map_), keep_raw=keep_raw)
+                run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)
+                _echo_lines(summary.lines())
         except ValueError as error:
             _fail(str(error))
 
@@ -427,13 +433,18 @@ def topics_refit_command(
     store: StoreOption = None,
 ) -> None:
     """Re-fit topics on a sample of the whole store and assign every comment to them."""
+    from textmine.audit import recorded_run
     from textmine.embed import default_embedder
     from textmine.scale.incremental import refit_topics
     from textmine.store import Store
 
     with Store(store) as opened:
         try:
-            table = refit_topics(opened, default_embedder(), sample=sample, n_clusters=clusters)
+            with recorded_run(opened, "topics-refit", arguments={"sample": sample, "clusters": clusters}) as run:
+                embedder = default_embedder()
+                run.note(model_id=embedder.model_id)
+                table = refit_topics(opened, embedder, sample=sample, n_clusters=clusters)
+                run.count(processed=opened.count("topic_assignments"))
         except ValueError as error:
             _fail(str(error))
     typer.echo(table[["cluster", "size", "label_kk", "label_ru"]].to_string(index=False))
@@ -442,15 +453,21 @@ def topics_refit_command(
 @app.command("topics-assign")
 def topics_assign_command(store: StoreOption = None) -> None:
     """Assign comments added since the last re-fit to the fitted topics; say whether a re-fit is due."""
+    from textmine.audit import recorded_run
     from textmine.embed import default_embedder
     from textmine.scale.incremental import assign_new_comments
     from textmine.store import Store
 
     with Store(store) as opened:
         try:
-            _echo_lines(assign_new_comments(opened, default_embedder()).lines())
+            with recorded_run(opened, "topics-assign") as run:
+                embedder = default_embedder()
+                run.note(model_id=embedder.model_id)
+                drift = assign_new_comments(opened, embedder)
+                run.count(processed=drift.assigned)
         except LookupError as error:
             _fail(str(error))
+    _echo_lines(drift.lines())
 
 
 @models_app.command("build")
@@ -500,7 +517,7 @@ def train_command(store: StoreOption = None) -> None:
 
 @app.command("classify")
 def classify_command(
-    mode: Annotated[str, typer.Option(help="auto | trained | zero_shot")] = "auto",
+    mode: Annotated[Mode, typer.Option(help="auto | trained | zero_shot")] = Mode.auto,
     store: StoreOption = None,
 ) -> None:
     """Assign themes (with scores) and polarity to every comment in the store."""
