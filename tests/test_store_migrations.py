@@ -115,3 +115,10 @@ def test_the_read_model_and_the_caches_hash_a_kazakh_text_alike() -> None:
     con = duckdb.connect()
     con.register("t", pd.DataFrame({"text": [KAZAKH_TEXT]}))
     assert con.execute(f"SELECT {text_hash_sql('text')} FROM t").fetchone() == (expected,)
+
+
+def test_a_reopened_store_leaves_no_pending_result_on_its_connection(tmp_path: Path) -> None:
+    for _ in range(2):  # the second open finds the current version
+        with Store(tmp_path / "s.duckdb") as store:
+            store.connection.register("_probe", pd.DataFrame({"x": [1]}))
+            store.connection.unregister("_probe")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -24,6 +25,13 @@ export_app = typer.Typer(help="Export: the bundled CSVs, filtered tables, REFI-Q
 app.add_typer(export_app, name="export")
 
 StoreOption = Annotated[Optional[Path], typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
+
+
+def _data(relative: str) -> Callable[[], Path]:
+    """A default under the data root (``textmine.settings``), so commands work from any directory."""
+    from textmine.settings import settings
+
+    return lambda: settings().resolve(relative)
 
 
 def _fail(message: str) -> None:
@@ -122,7 +130,7 @@ def annotate_command(
 
 @export_app.command("bundled")
 def export_bundled_command(
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="folder for comments, services, aspect_scores, rejects, recommendations CSVs")] = Path("data/comments"),
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="folder for comments, services, aspect_scores, rejects, recommendations CSVs", default_factory=_data("data/comments"))],
     store: StoreOption = None,
 ) -> None:
     """Write the store's comments (with themes; personal data masked), services, aspect scores, rejects and
@@ -344,8 +352,8 @@ def topics_command(
 
 @app.command("run")
 def run_command(
-    report: Annotated[Path, typer.Option("--report", help="report to ingest", exists=True, dir_okay=False)] = Path("data/reports/monitoring_report_2018_kk.txt"),
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="where to write the bundled CSVs")] = Path("data/comments"),
+    report: Annotated[Path, typer.Option("--report", help="report to ingest", exists=True, dir_okay=False, default_factory=_data("data/reports/monitoring_report_2018_kk.txt"))],
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="where to write the bundled CSVs", default_factory=_data("data/comments"))],
     store: StoreOption = None,
 ) -> None:
     """The main job on the bundled data: ingest the seed report, embed, theme, rank each service's problems,
@@ -544,12 +552,13 @@ def app_command(
     import os
     import subprocess
     import sys
+    from importlib import resources
 
-    environment = dict(os.environ, **({"TEXTMINE_STORE": str(store)} if store else {}))
-    app_file = Path(__file__).resolve().parents[1] / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.headless", "true"]
-    raise typer.Exit(subprocess.call(command, env=environment))
+    environment = dict(os.environ, **({"TEXTMINE_STORE": str(store.resolve())} if store else {}))
+    with resources.as_file(resources.files("textmine.app") / "streamlit_app.py") as app_file:
+        command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
+                   "--server.port", str(port), "--server.headless", "true"]
+        raise typer.Exit(subprocess.call(command, env=environment))
 
 
 @app.command("info")
@@ -578,7 +587,7 @@ def runs_command(
 
 @eval_app.command("lang")
 def eval_lang_command(
-    testset: Annotated[Path, typer.Option("--testset", exists=True, dir_okay=False)] = Path("data/eval/lang_testset.csv"),
+    testset: Annotated[Path, typer.Option("--testset", exists=True, dir_okay=False, default_factory=_data("data/eval/lang_testset.csv"))],
 ) -> None:
     """Language tagging: per-class precision/recall/F1 on the labelled test set, beside baselines."""
     from textmine.langid import evaluate_language
@@ -603,7 +612,7 @@ def eval_themes_command(
 
 @eval_app.command("recommend")
 def eval_recommend_command(
-    labels: Annotated[Path, typer.Option("--labels", exists=True, dir_okay=False, help="reference conclusions")] = Path("data/eval/report_conclusions.csv"),
+    labels: Annotated[Path, typer.Option("--labels", exists=True, dir_okay=False, help="reference conclusions", default_factory=_data("data/eval/report_conclusions.csv"))],
     store: StoreOption = None,
 ) -> None:
     """Problem ranking vs the report authors' conclusions: recall@3, precision@3, nDCG@3 of textmine (fitted
@@ -636,7 +645,7 @@ def eval_embed_command() -> None:
 
 @eval_app.command("pii")
 def eval_pii_command(
-    testset: Annotated[Path, typer.Option("--testset", exists=True, dir_okay=False)] = Path("data/eval/pii_testset.csv"),
+    testset: Annotated[Path, typer.Option("--testset", exists=True, dir_okay=False, default_factory=_data("data/eval/pii_testset.csv"))],
 ) -> None:
     """Personal data: span-level precision/recall/F1 per type and language on the labelled sentences."""
     from textmine.privacy import evaluate_pii

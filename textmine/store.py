@@ -33,7 +33,6 @@ plus a read-model build.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Callable, Collection
@@ -45,10 +44,10 @@ import pandera.pandas as pa
 
 from textmine import readmodel, schema, store_migrations
 from textmine.atomic import atomic_path
+from textmine.settings import settings
 from textmine.store_schema import TABLES as REGISTERED
 from textmine.store_schema import VERSION
 
-DEFAULT_PATH = Path("data/textmine.duckdb")
 LOCK_WAIT_S = 10.0
 
 TABLES: dict[str, pa.DataFrameSchema] = {
@@ -70,8 +69,8 @@ DERIVED = {
 
 
 def default_path() -> Path:
-    """Store path: ``$TEXTMINE_STORE`` if set, else ``data/textmine.duckdb``."""
-    return Path(os.environ.get("TEXTMINE_STORE", DEFAULT_PATH))
+    """Store path: ``$TEXTMINE_STORE`` if set, else ``data/textmine.duckdb``, under the data root (``textmine.settings``)."""
+    return settings().store_path
 
 
 def snapshot_path(path: Path | str) -> Path:
@@ -95,7 +94,7 @@ def _connect(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConne
     deadline = time.monotonic() + wait_s
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return settings().limit(duckdb.connect(str(path), read_only=read_only))
         except duckdb.IOException as error:
             if not _is_lock_conflict(error) or time.monotonic() >= deadline:
                 raise
@@ -124,7 +123,7 @@ class Store:
             if not (_is_lock_conflict(error) and snapshot_path(self.path).exists()):
                 raise
             self.source = snapshot_path(self.path)
-            self.connection = duckdb.connect(str(self.source), read_only=True)
+            self.connection = settings().limit(duckdb.connect(str(self.source), read_only=True))
         self._checked(store_migrations.check_readable)
 
     def _checked(self, check: Callable[[duckdb.DuckDBPyConnection, Path], None]) -> None:

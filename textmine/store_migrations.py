@@ -33,12 +33,12 @@ class StoreVersionError(RuntimeError):
 def stored_version(con: duckdb.DuckDBPyConnection, database: str | None = None) -> int | None:
     """Schema version of the store open on ``con`` (or of the attached ``database``); ``None`` for a file
     without textmine tables."""
-    database = database or con.execute("SELECT current_database()").fetchone()[0]
+    database = database or con.execute("SELECT current_database()").fetchall()[0][0]
     present = {row[0] for row in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main'", [database]
     ).fetchall()}
     if META in present:
-        return con.execute(f'SELECT max(schema_version) FROM "{database}".{META}').fetchone()[0]
+        return con.execute(f'SELECT max(schema_version) FROM "{database}".{META}').fetchall()[0][0]
     return FIRST_VERSION if present & set(TABLES) else None
 
 
