@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils import Tags
+from sklearn.utils.validation import check_is_fitted
 
 from textmine.classify.folding import fold_text
 from textmine.classify.lexicon import Hit, Lexicon, compiled, frozen
@@ -104,6 +105,7 @@ class LexiconHits(TransformerMixin, BaseEstimator):
 
     def transform(self, X: object) -> sparse.csr_matrix:
         """A texts x themes sparse matrix of log-counts of matched entries."""
+        check_is_fitted(self)
         lexicon = self._compiled()
         if list(lexicon.themes) != self.themes_:
             raise ValueError(f"lexicon themes {lexicon.themes} differ from those fitted {self.themes_}")

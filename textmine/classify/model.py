@@ -100,6 +100,7 @@ class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_scores(self, X: pd.DataFrame) -> np.ndarray:
         """Scores in [0, 1] per theme, 0.5 at each theme's threshold."""
+        check_is_fitted(self)
         return rescale_to_threshold(self.pipeline_.predict_proba(X), self.thresholds_)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
@@ -233,10 +234,12 @@ class PolarityClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Class probabilities in ``classes_`` order."""
+        check_is_fitted(self)
         return self.pipeline_.predict_proba(X)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The most probable polarity per row."""
+        check_is_fitted(self)
         return self.pipeline_.predict(X)
 
 
