@@ -123,8 +123,7 @@ def annotate_command(
         else:
             rows = annotate_file(input_file, out, text_column=text_column, mode=mode, keep_raw=keep_raw)
     except (IngestError, HeadsMismatch) as error:
-        _fail(f"{error}" + (" (use --mode zero_shot, or retrain with `textmine train`)"
-                            if isinstance(error, HeadsMismatch) else ""))
+        _fail(str(error))  # a HeadsMismatch names its fix (retrain); zero-shot needs the same heads folder
     typer.echo(f"wrote {rows} rows to {out}")
 
 
