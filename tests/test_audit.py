@@ -146,3 +146,36 @@ def test_the_dependency_audit_fails_only_on_vulnerabilities_with_a_fix() -> None
     assert "  textmine: distribution marked as editable" in lines
     lines, fixable = summarise({"dependencies": [unfixed, fixed, clean]})
     assert fixable == 2 and "jinja2 2.4: PYSEC-1 fixed in 2.4.1" in lines
+
+
+def test_process_and_the_topic_commands_are_audited_and_process_keeps_raw_only_when_asked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_scale_chunks import HashEmbedder, RuleAnnotator
+
+    monkeypatch.setattr("textmine.embed.default_embedder", HashEmbedder)
+    monkeypatch.setattr("textmine.classify.annotator.ThemeAnnotator", lambda *args, **kwargs: RuleAnnotator())
+    phone = "87011234567"
+    texts = [f"{KAZAKH} {i}" if i % 3 else f"{RUSSIAN} {i}" for i in range(29)] + [f"{MIXED}, мой номер {phone}"]
+    survey = tmp_path / "survey.csv"
+    pd.DataFrame({"text": texts, "rating": [1 + i % 5 for i in range(30)]}).to_csv(survey, index=False)
+    masked, kept = str(tmp_path / "masked.duckdb"), str(tmp_path / "kept.duckdb")
+
+    for arguments in (["process", str(survey), "--chunk-rows", "10", "--store", masked],
+                      ["process", str(survey), "--keep-raw", "--store", kept],
+                      ["topics-refit", "--sample", "30", "--clusters", "3", "--store", masked],
+                      ["topics-assign", "--store", masked]):
+        result = runner.invoke(app, arguments)
+        assert result.exit_code == 0, result.output
+    with Store(masked, read_only=True) as opened:
+        runs, _ = list_runs(opened)
+        raw = opened.read("comments")["raw_text"].str.cat()
+    assert runs.sort_values("started_at")["command"].tolist() == ["process", "topics-refit", "topics-assign"]
+    assert runs["status"].tolist() == ["ok"] * 3
+    process = runs.set_index("command").loc["process"]
+    assert (process["rows_in"], process["processed"], process["rejected"]) == (30, 30, 0)
+    assert json.loads(process["inputs"])[0]["sha256"] == hashlib.sha256(survey.read_bytes()).hexdigest()
+    assert runs.set_index("command").loc["topics-refit", "processed"] == 30
+    assert phone not in raw
+    with Store(kept, read_only=True) as opened:
+        assert phone in opened.read("comments")["raw_text"].str.cat()
+        assert json.loads(list_runs(opened)[0].loc[0, "arguments"])["keep_raw"] is True

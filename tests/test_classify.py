@@ -101,10 +101,11 @@ def test_split_themes():
 def test_thresholds_maximise_f1_and_rescale_maps_threshold_to_half():
     y = np.array([[1], [1], [0], [0]])
     p = np.array([[0.9], [0.35], [0.3], [0.1]])
-    threshold = best_thresholds(y, p)[0]
-    assert 0.3 < threshold <= 0.35
-    scaled = rescale_to_threshold(np.array([[0.0, threshold, 1.0]]), np.array([threshold] * 3))
-    assert scaled[0, 0] == 0.0 and scaled[0, 1] == pytest.approx(0.5) and scaled[0, 2] == 1.0
+    # F1 is 1 for any threshold in (0.30, 0.35]; the grid (0.05, 0.06, ...) reaches it first at 0.31
+    assert best_thresholds(y, p)[0] == pytest.approx(0.31)
+    # 0.35 is the threshold -> 0.5; 0.175 is half of it -> 0.25; 0.675 is halfway from 0.35 to 1 -> 0.75
+    scaled = rescale_to_threshold(np.array([[0.0, 0.175, 0.35, 0.675, 1.0]]), np.array([0.35] * 5))
+    np.testing.assert_allclose(scaled, [[0.0, 0.25, 0.5, 0.75, 1.0]])
 
 
 def test_trained_heads_learn_queues_from_kazakh_labels(labelled, taxonomy):

@@ -197,7 +197,7 @@ def test_query_prefix_changes_the_vector(model_dir: Path, quotes: list[str]) -> 
 
 
 def test_default_embedder_asks_for_a_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEXTMINE_ROOT", str(tmp_path))  # a data root without models/
     monkeypatch.delenv("TEXTMINE_MODEL", raising=False)
     with pytest.raises(FileNotFoundError, match="textmine models build"):
         default_embedder()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from textmine.scale.estimate import Estimate, projected_distinct
 from textmine.scale.synth import synth_corpus
 
@@ -24,5 +26,5 @@ def test_projection_inside_the_sample_counts_and_a_tiny_sample_errs_long() -> No
 
 def test_estimate_adds_row_and_new_text_costs() -> None:
     estimate = Estimate(rows_todo=1000, distinct_share=0.4, row_seconds=0.001, text_seconds=0.02)
-    assert estimate.seconds == 1000 * (0.001 + 0.4 * 0.02)
+    assert estimate.seconds == pytest.approx(9.0)  # 1000 rows x 1 ms + 400 new texts x 20 ms = 1 s + 8 s
     assert "40% new distinct texts" in estimate.line()

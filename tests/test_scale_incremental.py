@@ -49,3 +49,9 @@ def test_the_stored_projection_assigns_as_the_fitted_model_predicts() -> None:
     fresh = np.vstack([c + 0.3 * rng.normal(size=(10, 32)) for c in centres] + [rng.normal(size=(5, 32)) * 5])
     labels, _ = transform(projection, fresh)
     assert (labels == model.predict(fresh)).all()
+    # independently of the model: new vectors drawn around a centre go where that centre's fitted ones went
+    fitted_topic = [np.bincount(model.labels_[50 * i:50 * (i + 1)][model.labels_[50 * i:50 * (i + 1)] >= 0]).argmax()
+                    for i in range(4)]
+    assert len(set(fitted_topic)) == 4
+    near, expected = labels[:40], np.repeat(fitted_topic, 10)
+    assert (near[near != -1] == expected[near != -1]).all() and (near != -1).sum() >= 20

@@ -36,13 +36,6 @@ from textmine.store import Store
 
 log = logging.getLogger(__name__)
 
-_RUNS_SQL = """CREATE TABLE IF NOT EXISTS runs (
-    run_id VARCHAR PRIMARY KEY, command VARCHAR, arguments VARCHAR, inputs VARCHAR,
-    rows_in BIGINT, processed BIGINT, rejected BIGINT, model_id VARCHAR, taxonomy_version BIGINT,
-    code_version VARCHAR, git_commit VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP, seconds DOUBLE,
-    status VARCHAR, error VARCHAR)"""
-_STAGES_SQL = """CREATE TABLE IF NOT EXISTS run_stages (
-    run_id VARCHAR, position INTEGER, stage VARCHAR, started_at TIMESTAMP, seconds DOUBLE, status VARCHAR)"""
 _COUNTS = ("rows_in", "processed", "rejected")
 
 
@@ -134,12 +127,6 @@ class Run:
         self.taxonomy_version = taxonomy_version if taxonomy_version is not None else self.taxonomy_version
 
 
-def ensure_tables(store: Store) -> None:
-    """Create ``runs`` and ``run_stages`` if missing."""
-    store.connection.execute(_RUNS_SQL)
-    store.connection.execute(_STAGES_SQL)
-
-
 def _insert_start(store: Store, run: Run) -> None:
     version, commit = code_version()
     store.connection.execute(
@@ -161,7 +148,8 @@ def _finish(store: Store, run: Run, status: str, error: str | None) -> None:
              run.taxonomy_version if run.taxonomy_version is not None else _taxonomy_version(), ended,
              (ended - run.started_at).total_seconds(), status, error, run.run_id])
         for position, stage in enumerate(run.stages, start=1):
-            con.execute("INSERT INTO run_stages VALUES (?, ?, ?, ?, ?, ?)",
+            con.execute("INSERT INTO run_stages (run_id, position, stage, started_at, seconds, status) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
                         [run.run_id, position, stage.name, stage.started_at, stage.seconds, stage.status])
     except BaseException:
         con.execute("ROLLBACK")
@@ -182,7 +170,6 @@ def recorded_run(store: Store, command: str, inputs: Iterable[Path | str] = (),
                  arguments: Mapping[str, object] | None = None) -> Iterator[Run]:
     """Record the enclosed work as a run of ``command`` on ``inputs`` in ``store`` (see the module docstring)."""
     run = Run(command=command, arguments={k: v for k, v in (arguments or {}).items() if v is not None})
-    ensure_tables(store)
     _insert_start(store, run)
     try:
         run.inputs = [file_record(path) for path in inputs]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from textmine.classify.mode import Mode
 
 app = typer.Typer(
     help="textmine: language-tag, embed, theme and browse respondent comments from public-service surveys.",
@@ -22,6 +25,13 @@ export_app = typer.Typer(help="Export: the bundled CSVs, filtered tables, REFI-Q
 app.add_typer(export_app, name="export")
 
 StoreOption = Annotated[Optional[Path], typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
+
+
+def _data(relative: str) -> Callable[[], Path]:
+    """A default under the data root (``textmine.settings``), so commands work from any directory."""
+    from textmine.settings import settings
+
+    return lambda: settings().resolve(relative)
 
 
 def _fail(message: str) -> None:
@@ -90,7 +100,7 @@ def annotate_command(
     input_file: Annotated[Path, typer.Argument(metavar="IN", help="CSV/XLSX/JSONL/Parquet of comments", exists=True, dir_okay=False)],
     out: Annotated[Path, typer.Option("--out", help="output file; its extension picks the format")],
     text_column: Annotated[Optional[str], typer.Option("--text-column", help="column holding the comment text")] = None,
-    mode: Annotated[str, typer.Option("--mode", help="themes from: auto (trained heads) | trained | zero_shot")] = "auto",
+    mode: Annotated[Mode, typer.Option("--mode", help="themes from: auto (trained heads) | trained | zero_shot")] = Mode.auto,
     engine: Annotated[str, typer.Option("--engine", help="local | ray (Ray Data actor pool; needs textmine[ray])")] = "local",
     address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster address for --engine ray [default: local Ray]")] = None,
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="leave personal data (IIN, phones, e-mails, cards, names) unmasked in the output")] = False,
@@ -102,8 +112,6 @@ def annotate_command(
     from textmine.classify.persist import HeadsMismatch
     from textmine.ingest.errors import IngestError
 
-    if mode not in ("auto", "trained", "zero_shot"):
-        _fail(f"--mode must be auto, trained or zero_shot, got {mode!r}")
     if engine not in ("local", "ray"):
         _fail(f"--engine must be local or ray, got {engine!r}")
     try:
@@ -115,14 +123,13 @@ def annotate_command(
         else:
             rows = annotate_file(input_file, out, text_column=text_column, mode=mode, keep_raw=keep_raw)
     except (IngestError, HeadsMismatch) as error:
-        _fail(f"{error}" + (" (use --mode zero_shot, or retrain with `textmine train`)"
-                            if isinstance(error, HeadsMismatch) else ""))
+        _fail(str(error))  # a HeadsMismatch names its fix (retrain); zero-shot needs the same heads folder
     typer.echo(f"wrote {rows} rows to {out}")
 
 
 @export_app.command("bundled")
 def export_bundled_command(
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="folder for comments, services, aspect_scores, rejects, recommendations CSVs")] = Path("data/comments"),
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="folder for comments, services, aspect_scores, rejects, recommendations CSVs", default_factory=_data("data/comments"))],
     store: StoreOption = None,
 ) -> None:
     """Write the store's comments (with themes; personal data masked), services, aspect scores, rejects and
@@ -344,8 +351,8 @@ def topics_command(
 
 @app.command("run")
 def run_command(
-    report: Annotated[Path, typer.Option("--report", help="report to ingest", exists=True, dir_okay=False)] = Path("data/reports/monitoring_report_2018_kk.txt"),
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="where to write the bundled CSVs")] = Path("data/comments"),
+    report: Annotated[Path, typer.Option("--report", help="report to ingest", exists=True, dir_okay=False, default_factory=_data("data/reports/monitoring_report_2018_kk.txt"))],
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="where to write the bundled CSVs", default_factory=_data("data/comments"))],
     store: StoreOption = None,
 ) -> None:
     """The main job on the bundled data: ingest the seed report, embed, theme, rank each service's problems,
@@ -397,25 +404,31 @@ def synth_command(
 def process_command(
     file: Annotated[Path, typer.Argument(help=".csv or .parquet survey export (any size)", exists=True, dir_okay=False)],
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="rows per chunk")] = 10_000,
-    mode: Annotated[str, typer.Option("--mode", help="auto | trained | zero_shot")] = "auto",
+    mode: Annotated[Mode, typer.Option("--mode", help="auto | trained | zero_shot")] = Mode.auto,
     map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD (repeatable)")] = [],
+    keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
 ) -> None:
     """Ingest, tag, embed and theme a big export chunk by chunk; resumable, each distinct text processed once."""
+    from textmine.audit import recorded_run
+    from textmine.classify.annotator import ThemeAnnotator
     from textmine.embed import default_embedder
     from textmine.scale.chunks import process_file
     from textmine.scale.estimate import estimate_run
     from textmine.store import Store
 
-    from textmine.classify.annotator import ThemeAnnotator
-
     embedder = default_embedder()
     annotator = ThemeAnnotator(embedder.model_id, mode=mode)
+    arguments = {"chunk_rows": chunk_rows, "mode": mode.value, "map": map_, "keep_raw": keep_raw}
     with Store(store) as opened:
         try:
-            typer.echo(estimate_run(opened, file, embedder, chunk_rows, annotator=annotator).line())
-            _echo_lines(process_file(opened, file, embedder, chunk_rows=chunk_rows, annotator=annotator,
-                                     column_map=_parse_mapping(map_)).lines())
+            with recorded_run(opened, "process", inputs=[file], arguments=arguments) as run:
+                run.note(model_id=embedder.model_id)
+                typer.echo(estimate_run(opened, file, embedder, chunk_rows, annotator=annotator).line())
+                summary = process_file(opened, file, embedder, chunk_rows=chunk_rows, annotator=annotator,
+                                       column_map=_parse_mapping(map_), keep_raw=keep_raw)
+                run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)
+                _echo_lines(summary.lines())
         except ValueError as error:
             _fail(str(error))
 
@@ -427,13 +440,18 @@ def topics_refit_command(
     store: StoreOption = None,
 ) -> None:
     """Re-fit topics on a sample of the whole store and assign every comment to them."""
+    from textmine.audit import recorded_run
     from textmine.embed import default_embedder
     from textmine.scale.incremental import refit_topics
     from textmine.store import Store
 
     with Store(store) as opened:
         try:
-            table = refit_topics(opened, default_embedder(), sample=sample, n_clusters=clusters)
+            with recorded_run(opened, "topics-refit", arguments={"sample": sample, "clusters": clusters}) as run:
+                embedder = default_embedder()
+                run.note(model_id=embedder.model_id)
+                table = refit_topics(opened, embedder, sample=sample, n_clusters=clusters)
+                run.count(processed=opened.count("topic_assignments"))
         except ValueError as error:
             _fail(str(error))
     typer.echo(table[["cluster", "size", "label_kk", "label_ru"]].to_string(index=False))
@@ -442,15 +460,21 @@ def topics_refit_command(
 @app.command("topics-assign")
 def topics_assign_command(store: StoreOption = None) -> None:
     """Assign comments added since the last re-fit to the fitted topics; say whether a re-fit is due."""
+    from textmine.audit import recorded_run
     from textmine.embed import default_embedder
     from textmine.scale.incremental import assign_new_comments
     from textmine.store import Store
 
     with Store(store) as opened:
         try:
-            _echo_lines(assign_new_comments(opened, default_embedder()).lines())
+            with recorded_run(opened, "topics-assign") as run:
+                embedder = default_embedder()
+                run.note(model_id=embedder.model_id)
+                drift = assign_new_comments(opened, embedder)
+                run.count(processed=drift.assigned)
         except LookupError as error:
             _fail(str(error))
+    _echo_lines(drift.lines())
 
 
 @models_app.command("build")
@@ -500,7 +524,7 @@ def train_command(store: StoreOption = None) -> None:
 
 @app.command("classify")
 def classify_command(
-    mode: Annotated[str, typer.Option(help="auto | trained | zero_shot")] = "auto",
+    mode: Annotated[Mode, typer.Option(help="auto | trained | zero_shot")] = Mode.auto,
     store: StoreOption = None,
 ) -> None:
     """Assign themes (with scores) and polarity to every comment in the store."""
@@ -527,12 +551,13 @@ def app_command(
     import os
     import subprocess
     import sys
+    from importlib import resources
 
-    environment = dict(os.environ, **({"TEXTMINE_STORE": str(store)} if store else {}))
-    app_file = Path(__file__).resolve().parents[1] / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.headless", "true"]
-    raise typer.Exit(subprocess.call(command, env=environment))
+    environment = dict(os.environ, **({"TEXTMINE_STORE": str(store.resolve())} if store else {}))
+    with resources.as_file(resources.files("textmine.app") / "streamlit_app.py") as app_file:
+        command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
+                   "--server.port", str(port), "--server.headless", "true"]
+        raise typer.Exit(subprocess.call(command, env=environment))
 
 
 @app.command("info")
@@ -561,7 +586,7 @@ def runs_command(
 
 @eval_app.command("lang")
 def eval_lang_command(
-    testset: Annotated[Path, typer.Option("--testset", exists=True, dir_okay=False)] = Path("data/eval/lang_testset.csv"),
+    testset: Annotated[Path, typer.Option("--testset", exists=True, dir_okay=False, default_factory=_data("data/eval/lang_testset.csv"))],
 ) -> None:
     """Language tagging: per-class precision/recall/F1 on the labelled test set, beside baselines."""
     from textmine.langid import evaluate_language
@@ -586,7 +611,7 @@ def eval_themes_command(
 
 @eval_app.command("recommend")
 def eval_recommend_command(
-    labels: Annotated[Path, typer.Option("--labels", exists=True, dir_okay=False, help="reference conclusions")] = Path("data/eval/report_conclusions.csv"),
+    labels: Annotated[Path, typer.Option("--labels", exists=True, dir_okay=False, help="reference conclusions", default_factory=_data("data/eval/report_conclusions.csv"))],
     store: StoreOption = None,
 ) -> None:
     """Problem ranking vs the report authors' conclusions: recall@3, precision@3, nDCG@3 of textmine (fitted
@@ -619,7 +644,7 @@ def eval_embed_command() -> None:
 
 @eval_app.command("pii")
 def eval_pii_command(
-    testset: Annotated[Path, typer.Option("--testset", exists=True, dir_okay=False)] = Path("data/eval/pii_testset.csv"),
+    testset: Annotated[Path, typer.Option("--testset", exists=True, dir_okay=False, default_factory=_data("data/eval/pii_testset.csv"))],
 ) -> None:
     """Personal data: span-level precision/recall/F1 per type and language on the labelled sentences."""
     from textmine.privacy import evaluate_pii

@@ -149,7 +149,7 @@ def labelled_vectors(store: Store, embedder: "Embedder", labelled: pd.DataFrame,
 def train_heads_from_labels(store: Store, embedder: "Embedder", heads_dir: Path | None = None) -> "Heads":
     """Train the heads on the labelled set plus analysts' feedback in the store, and save them."""
     from textmine.classify.labels import load_labelled
-    from textmine.classify.persist import DEFAULT_HEADS, save_heads
+    from textmine.classify.persist import save_heads
     from textmine.classify.taxonomy import load_taxonomy
     from textmine.classify.train import apply_feedback, train_heads
 
@@ -158,7 +158,7 @@ def train_heads_from_labels(store: Store, embedder: "Embedder", heads_dir: Path 
                               store.read("label_feedback"))
     vectors, descriptions = labelled_vectors(store, embedder, labelled, taxonomy)
     heads = train_heads(labelled, vectors, taxonomy, descriptions, embedder.model_id)
-    save_heads(heads, heads_dir or DEFAULT_HEADS)
+    save_heads(heads, heads_dir)
     return heads
 
 

@@ -6,7 +6,7 @@ Tables it adds to a database that holds the store's tables:
 - ``app_themes(i, theme)``: the themes found in ``comment_themes`` (assigned or scored), numbered;
 - ``app_comments``: ``pos`` (display order: source file, line, id), the comment's attributes and text,
   ``themes``/``polarity``, ``rating_band``, ``service_score_band``, ``text_hash`` (the embedding cache's
-  key), ``text_length``, ``uncertainty`` (distance of the score nearest the 0.5 threshold),
+  key, ``textmine.texthash``), ``text_length``, ``uncertainty`` (distance of the score nearest the 0.5 threshold),
   ``theme_uncertain`` (a best-guess theme under its threshold), ``theme_evidence`` (JSON: theme -> the words
   that triggered it), and per theme
   ``i`` a flag ``f{i}`` (assigned) and a score ``s{i}``;
@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 
 import duckdb
+
+from textmine.texthash import text_hash_sql
 
 VERSION = 2
 TABLES = ("app_comments", "app_themes", "app_model")
@@ -64,7 +66,7 @@ def build(con: duckdb.DuckDBPyConnection, source: str = "") -> list[str]:
     scores = f"json_transform(theme_scores, {sql_literal(struct)})" if themes else "NULL"
     con.execute("CREATE OR REPLACE TABLE app_themes (i INTEGER, theme VARCHAR)")
     if themes:
-        con.executemany("INSERT INTO app_themes VALUES (?, ?)", list(enumerate(themes)))
+        con.executemany("INSERT INTO app_themes (i, theme) VALUES (?, ?)", list(enumerate(themes)))
     con.execute(f"""
         CREATE OR REPLACE TABLE app_comments AS
         WITH t AS MATERIALIZED (
@@ -77,7 +79,7 @@ def build(con: duckdb.DuckDBPyConnection, source: str = "") -> list[str]:
         SELECT o.pos, c.id, c.text, c.lang, c.service_no, c.service_name, c.agency, c.region, c.rating,
                c.source_file, c.source_line, coalesce(t.themes, '') AS themes, t.polarity,
                {RATING_BAND} AS rating_band, {SCORE_BAND} AS service_score_band,
-               sha1(c.text) AS text_hash, length(c.text) AS text_length, {uncertainty} AS uncertainty,
+               {text_hash_sql('c.text')} AS text_hash, length(c.text) AS text_length, {uncertainty} AS uncertainty,
                coalesce(t.theme_uncertain, false) AS theme_uncertain, coalesce(t.theme_evidence, '') AS theme_evidence
                {''.join(', ' + item for item in theme_items)}
         FROM {source}comments c

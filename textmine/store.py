@@ -7,7 +7,10 @@ Tables (one row per ...):
 - ``comment_themes``  comment's themes, scores and polarity (schema ``COMMENT_THEMES``);
 - ``label_feedback``  analyst's accept/reject of a theme on a comment, used by the next training run;
 - ``aspect_scores``  report's satisfaction figure for one quality aspect of a service (``ASPECT_SCORES``);
-- ``runs``, ``run_stages``  the audit trail: run of a command, and timed stage of a run (``textmine.audit``).
+- ``runs``, ``run_stages``  the audit trail: run of a command, and timed stage of a run (``textmine.audit``);
+- and the tables of the embedding cache and the scale pipeline: every table with its columns is registered
+  in ``textmine.store_schema``, and a store written by an older textmine is upgraded when a writer opens it
+  (``textmine.store_migrations``: backup copy, then one transaction).
 
 Writes are per source file and transactional: ingesting a file replaces every row that came from
 that file, so re-ingesting the same file is idempotent and a crash leaves the previous state.
@@ -30,7 +33,6 @@ plus a read-model build.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Callable, Collection
@@ -40,14 +42,14 @@ import duckdb
 import pandas as pd
 import pandera.pandas as pa
 
-from textmine import readmodel, schema
+from textmine import readmodel, schema, store_migrations
 from textmine.atomic import atomic_path
+from textmine.settings import settings
+from textmine.store_schema import TABLES as REGISTERED
+from textmine.store_schema import VERSION
 
-DEFAULT_PATH = Path("data/textmine.duckdb")
 LOCK_WAIT_S = 10.0
 
-_DUCK_TYPES = {"str": "VARCHAR", "string": "VARCHAR", "Int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN"}
-_KEYS = {"comments": "id", "services": "service_no", "comment_themes": "id"}
 TABLES: dict[str, pa.DataFrameSchema] = {
     "comments": schema.COMMENTS,
     "rejects": schema.REJECTS,
@@ -67,8 +69,8 @@ DERIVED = {
 
 
 def default_path() -> Path:
-    """Store path: ``$TEXTMINE_STORE`` if set, else ``data/textmine.duckdb``."""
-    return Path(os.environ.get("TEXTMINE_STORE", DEFAULT_PATH))
+    """Store path: ``$TEXTMINE_STORE`` if set, else ``data/textmine.duckdb``, under the data root (``textmine.settings``)."""
+    return settings().store_path
 
 
 def snapshot_path(path: Path | str) -> Path:
@@ -92,20 +94,11 @@ def _connect(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConne
     deadline = time.monotonic() + wait_s
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return settings().limit(duckdb.connect(str(path), read_only=read_only))
         except duckdb.IOException as error:
             if not _is_lock_conflict(error) or time.monotonic() >= deadline:
                 raise
             time.sleep(0.1)
-
-
-def _create_sql(table: str, table_schema: pa.DataFrameSchema) -> str:
-    columns = []
-    for name, column in table_schema.columns.items():
-        sql_type = _DUCK_TYPES[str(column.dtype).split("[")[0]]
-        key = " PRIMARY KEY" if _KEYS.get(table) == name else ""
-        columns.append(f'"{name}" {sql_type}{key}')
-    return f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(columns)})"
 
 
 class Store:
@@ -122,9 +115,7 @@ class Store:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.connection = _connect(self.path, False, wait_s)
-            for table, table_schema in TABLES.items():
-                self.connection.execute(_create_sql(table, table_schema))
-                self._add_missing_columns(table, table_schema)
+            self._checked(store_migrations.prepare_for_writing)
             return
         try:
             self.connection = _connect(self.path, True, 0.0 if snapshot_path(self.path).exists() else wait_s)
@@ -132,28 +123,16 @@ class Store:
             if not (_is_lock_conflict(error) and snapshot_path(self.path).exists()):
                 raise
             self.source = snapshot_path(self.path)
-            self.connection = duckdb.connect(str(self.source), read_only=True)
+            self.connection = settings().limit(duckdb.connect(str(self.source), read_only=True))
+        self._checked(store_migrations.check_readable)
 
-    def _add_missing_columns(self, table: str, table_schema: pa.DataFrameSchema) -> None:
-        """Bring a table written by an older textmine to the schema's columns, in order: a column the schema
-        gained (e.g. ``comment_themes.theme_evidence``) is added, filled with its type's empty value, at its place."""
-        present = [row[0] for row in self.connection.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = 'main' "
-            "ORDER BY ordinal_position", [table]).fetchall()]
-        wanted = list(table_schema.columns)
-        if present == wanted or not set(present) <= set(wanted):
-            return
-        empty = {"VARCHAR": "''", "BOOLEAN": "false"}
-        columns = []
-        for name, column in table_schema.columns.items():
-            sql_type = _DUCK_TYPES[str(column.dtype).split("[")[0]]
-            columns.append(f'"{name}"' if name in present else f'{empty.get(sql_type, "NULL")}::{sql_type} AS "{name}"')
-        self.transaction(lambda con: (
-            con.execute(f"CREATE TEMP TABLE _upgrade AS SELECT {', '.join(columns)} FROM {table}"),
-            con.execute(f"DROP TABLE {table}"),
-            con.execute(_create_sql(table, table_schema)),
-            con.execute(f"INSERT INTO {table} SELECT * FROM _upgrade"),
-            con.execute("DROP TABLE _upgrade")))
+    def _checked(self, check: Callable[[duckdb.DuckDBPyConnection, Path], None]) -> None:
+        """Run a version check (or upgrade) on the opened file; close the connection if it refuses."""
+        try:
+            check(self.connection, self.source)
+        except BaseException:
+            self.connection.close()
+            raise
 
     def __enter__(self) -> "Store":
         return self
@@ -191,15 +170,16 @@ class Store:
 
     def _refresh_in(self, copy: Path, tables: Collection[str]) -> bool:
         """Replace ``tables``' rows in ``copy`` (of the last snapshot) with the store's; ``False`` (nothing
-        done) when the copy lacks a current read model or one of the tables."""
+        done) when the copy lacks a current read model or one of the tables, or has an older store version."""
         con = self.connection
         con.execute(f"ATTACH {readmodel.sql_literal(str(copy))} AS _published")
         try:
-            if not (readmodel.is_current(con, "_published") and set(tables) <= readmodel.tables_in(con, "_published")):
+            if not (readmodel.is_current(con, "_published") and set(tables) <= readmodel.tables_in(con, "_published")
+                    and store_migrations.stored_version(con, "_published") == VERSION):
                 return False
             self.transaction(lambda con: [
                 (con.execute(f"DELETE FROM _published.{table}"),
-                 con.execute(f"INSERT INTO _published.{table} SELECT * FROM {table}")) for table in sorted(tables)])
+                 con.execute(f"INSERT INTO _published.{table} BY NAME SELECT * FROM {table}")) for table in sorted(tables)])
             con.execute("CHECKPOINT _published")
             return True
         finally:
@@ -273,7 +253,7 @@ class Store:
         """Read a table (optionally filtered by a SQL ``where`` clause with ``?`` parameters)."""
         if table not in TABLES:
             raise KeyError(f"unknown table {table!r}; known: {', '.join(TABLES)}")
-        sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "")
+        sql = f"SELECT {REGISTERED[table].select_list()} FROM {table}" + (f" WHERE {where}" if where else "")
         frame = self.connection.execute(sql, params or []).df()
         return schema.validate(frame, TABLES[table]) if len(frame) else schema.empty(TABLES[table])
 
@@ -284,7 +264,7 @@ class Store:
     def _insert(self, con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
         if len(frame):
             con.register("_incoming", frame)
-            con.execute(f"INSERT INTO {table} SELECT * FROM _incoming")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
             con.unregister("_incoming")
 
     def transaction(self, work: Callable[[duckdb.DuckDBPyConnection], object]) -> None:

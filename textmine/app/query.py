@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from textmine import readmodel
+from textmine.settings import settings
 from textmine.store import reader_path
 
 ATTRIBUTES = ("region", "agency", "service_name", "lang", "rating_band", "service_score_band", "polarity")
@@ -103,7 +104,7 @@ def _open_read_model(path: Path) -> duckdb.DuckDBPyConnection:
     file would still see the old one. A current read model is shown through views; otherwise one is
     built in memory, with copies of the tables the app reads, and the store is let go at once."""
     source = reader_path(path)
-    con = duckdb.connect()
+    con = settings().limit(duckdb.connect())
     con.execute(f"ATTACH {readmodel.sql_literal(str(source))} AS store (READ_ONLY)")
     tables = readmodel.tables_in(con, "store")
     if "comments" not in tables:

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from textmine.classify.evidence import theme_evidence
 from textmine.classify.features import feature_frame
-from textmine.classify.persist import DEFAULT_HEADS, Heads, load_heads
+from textmine.classify.mode import Mode
+from textmine.classify.persist import Heads, default_heads_dir, load_heads
 from textmine.classify.taxonomy import Taxonomy, load_taxonomy
 
-Mode = Literal["auto", "trained", "zero_shot"]
 COLUMNS = ["themes", "theme_scores", "theme_uncertain", "theme_evidence", "polarity", "theme_mode"]
 UNCERTAIN_FLOOR = 0.25  # on the score scale (0.5 = threshold): half the theme's threshold probability
 NEEDS_A_THEME = ("complaint", "suggestion")
@@ -63,12 +62,13 @@ def assigned(scores: np.ndarray, uncertain: np.ndarray) -> np.ndarray:
 class ThemeAnnotator:
     """Loads heads once; ``annotate(texts, vectors)`` gives the :data:`COLUMNS` per text."""
 
-    def __init__(self, embedding_model_id: str, mode: Mode = "auto", heads_dir: Path = DEFAULT_HEADS,
+    def __init__(self, embedding_model_id: str, mode: Mode | str = Mode.auto, heads_dir: Path | None = None,
                  taxonomy: Taxonomy | None = None) -> None:
+        mode = Mode.parse(mode)
         self.taxonomy = taxonomy or load_taxonomy()
-        self.heads: Heads = load_heads(Path(heads_dir), embedding_model_id, self.taxonomy.version)
+        self.heads: Heads = load_heads(Path(heads_dir or default_heads_dir()), embedding_model_id, self.taxonomy.version)
         self.heads.themes.use_lexicon(self.taxonomy.lexicon_data())
-        self.mode = "trained" if mode == "auto" else mode
+        self.mode = Mode.trained.value if mode is Mode.auto else mode.value
 
     def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         """Theme scores (rows x themes, 0.5 = threshold) in the annotator's mode."""

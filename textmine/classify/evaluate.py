@@ -23,7 +23,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from textmine.classify.annotator import assigned, uncertain_rows
 from textmine.classify.features import feature_frame, lexicon_hits
 from textmine.classify.lexicon import compiled, frozen
-from textmine.classify.model import PolarityClassifier, ZeroShotThemeClassifier, baseline_theme_classifier
+from textmine.classify.model import PolarityClassifier, baseline_theme_classifier, zero_shot_from_descriptions
 from textmine.classify.taxonomy import REQUIRED_THEMES, Taxonomy
 from textmine.classify.train import trained_classifier
 
@@ -155,7 +155,7 @@ def cross_validate(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxono
         trained = trained_classifier(taxonomy, vectors.shape[1], **params).fit(X.iloc[train], truth[train],
                                                                                       labelled["group"].to_numpy()[train])
         scores["trained"][at] = trained.predict_scores(X.iloc[test])
-        zero_shot = ZeroShotThemeClassifier().fit_prototypes(themes, description_vectors)
+        zero_shot = zero_shot_from_descriptions(themes, description_vectors)
         zero_shot.calibrate(vectors[train], truth[train])
         scores["zero_shot"][at] = zero_shot.predict_scores(vectors[test])
         scores["baseline"][at] = baseline_theme_classifier().fit(X.iloc[train], truth[train]).predict_proba(X.iloc[test])

@@ -23,6 +23,8 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils import Tags
+from sklearn.utils.validation import check_is_fitted
 
 from textmine.classify.folding import fold_text
 from textmine.classify.lexicon import Hit, Lexicon, compiled, frozen
@@ -87,6 +89,12 @@ class LexiconHits(TransformerMixin, BaseEstimator):
     def __init__(self, lexicon: dict[str, dict[str, list[str]]] | None = None) -> None:
         self.lexicon = lexicon
 
+    def __sklearn_tags__(self) -> Tags:
+        """Input is texts (a sequence or a one-column frame), not a numeric 2-D array."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array, tags.input_tags.string = False, True
+        return tags
+
     def fit(self, X: object, y: object = None) -> "LexiconHits":
         """Check the lexicon compiles; remember its theme order."""
         self.themes_ = list(self._compiled().themes)
@@ -97,6 +105,7 @@ class LexiconHits(TransformerMixin, BaseEstimator):
 
     def transform(self, X: object) -> sparse.csr_matrix:
         """A texts x themes sparse matrix of log-counts of matched entries."""
+        check_is_fitted(self)
         lexicon = self._compiled()
         if list(lexicon.themes) != self.themes_:
             raise ValueError(f"lexicon themes {lexicon.themes} differ from those fitted {self.themes_}")

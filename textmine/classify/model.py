@@ -18,10 +18,13 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import Tags
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, KFold, cross_val_predict
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from textmine.classify.features import chars_only, drop_pruned_terms, text_and_meaning
 
@@ -49,7 +52,7 @@ def rescale_to_threshold(probabilities: np.ndarray, thresholds: np.ndarray) -> n
     return np.where(p < t, 0.5 * p / t, 0.5 + 0.5 * (p - t) / (1 - t))
 
 
-class TrainedThemeClassifier(BaseEstimator, ClassifierMixin):
+class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label theme heads trained on analyst-labelled comments."""
 
     def __init__(self, themes: tuple[str, ...] = (), dim: int = 384, embedding_weight: float = 2.0,
@@ -65,6 +68,12 @@ class TrainedThemeClassifier(BaseEstimator, ClassifierMixin):
         self.lexicon = lexicon
         self.lexicon_weight = lexicon_weight
         self.word_weight = word_weight
+
+    def __sklearn_tags__(self) -> Tags:
+        """Input is a feature frame (text column plus vector columns), not a numeric 2-D array."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array, tags.input_tags.string = False, True
+        return tags
 
     def _pipeline(self) -> Pipeline:
         head = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000, solver="liblinear",
@@ -91,6 +100,7 @@ class TrainedThemeClassifier(BaseEstimator, ClassifierMixin):
 
     def predict_scores(self, X: pd.DataFrame) -> np.ndarray:
         """Scores in [0, 1] per theme, 0.5 at each theme's threshold."""
+        check_is_fitted(self)
         return rescale_to_threshold(self.pipeline_.predict_proba(X), self.thresholds_)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
@@ -120,24 +130,40 @@ class TrainedThemeClassifier(BaseEstimator, ClassifierMixin):
         return vectoriser.transform(texts).tocsr(), weights, list(vectoriser.get_feature_names_out())
 
 
-class ZeroShotThemeClassifier(BaseEstimator, ClassifierMixin):
-    """Themes from the taxonomy alone: similarity of a comment to each theme's descriptions."""
+class ZeroShotThemeClassifier(ClassifierMixin, BaseEstimator):
+    """Themes from the taxonomy alone: similarity of a comment to each theme's descriptions.
 
-    def __init__(self, top_k: int = 3) -> None:
+    ``fit(X, y)`` learns from description vectors ``X`` (rows: a theme's definitions and example phrases) and
+    their theme ids ``y``; ``themes`` fixes the order of the themes (``classes_``; default: sorted ids).
+    ``calibrate`` then fits the score scale on labelled comments; uncalibrated, the raw similarity goes
+    through a logistic with slope 1."""
+
+    def __init__(self, themes: tuple[str, ...] = (), top_k: int = 3) -> None:
+        self.themes = themes
         self.top_k = top_k
 
-    def fit_prototypes(self, theme_ids: list[str], description_vectors: list[np.ndarray]) -> "ZeroShotThemeClassifier":
-        """Remember each theme's description vectors (rows: definitions and example phrases)."""
-        self.classes_ = np.array(theme_ids)
-        self.prototypes_ = [np.asarray(v, dtype=np.float32) for v in description_vectors]
-        self.centre_ = np.mean(np.vstack(self.prototypes_), axis=0)
-        self.slopes_ = np.ones(len(theme_ids))
-        self.intercepts_ = np.zeros(len(theme_ids))
-        self.thresholds_ = np.full(len(theme_ids), 0.5)
+    def fit(self, X: np.ndarray, y: np.ndarray) -> "ZeroShotThemeClassifier":
+        """Remember each theme's description vectors (rows of ``X`` whose label in ``y`` is the theme)."""
+        X, y = validate_data(self, X, y, dtype=[np.float32, np.float64])
+        check_classification_targets(y)
+        classes = np.array(self.themes) if len(self.themes) else np.unique(y)
+        unknown = sorted(set(np.unique(y).tolist()) - set(classes.tolist()))
+        missing = [theme for theme in classes if not np.any(y == theme)]
+        if unknown or missing:
+            raise ValueError(f"labels outside themes: {unknown}; themes without a description: {missing}")
+        self.classes_ = classes
+        self.prototypes_ = [X[y == theme].astype(np.float32) for theme in classes]
+        self.centre_ = X.mean(axis=0).astype(np.float32)
+        self.slopes_ = np.ones(len(classes))
+        self.intercepts_ = np.zeros(len(classes))
+        self.thresholds_ = np.full(len(classes), 0.5)
         return self
 
     def similarities(self, vectors: np.ndarray) -> np.ndarray:
         """Mean of the ``top_k`` cosines to each theme's descriptions, after removing the common direction."""
+        check_is_fitted(self)
+        vectors = validate_data(self, vectors, reset=False, dtype=[np.float32, np.float64])
+
         def centred(m: np.ndarray) -> np.ndarray:
             m = m - self.centre_
             return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
@@ -170,17 +196,32 @@ class ZeroShotThemeClassifier(BaseEstimator, ClassifierMixin):
         return rescale_to_threshold(1.0 / (1.0 + np.exp(-logits)), self.thresholds_)
 
     def predict(self, vectors: np.ndarray) -> np.ndarray:
-        """0/1 matrix of assigned themes."""
-        return (self.predict_scores(vectors) >= 0.5).astype(int)
+        """The best-scoring theme per row (``predict_scores`` gives every theme's score)."""
+        best = np.argmax(self.predict_scores(vectors), axis=1)
+        return self.classes_[best]
 
 
-class PolarityClassifier(BaseEstimator, ClassifierMixin):
+def zero_shot_from_descriptions(theme_ids: list[str], description_vectors: list[np.ndarray]) -> ZeroShotThemeClassifier:
+    """A zero-shot classifier fitted on each theme's description vectors (``description_vectors[i]``: rows
+    describing ``theme_ids[i]``), themes in that order."""
+    X = np.vstack(description_vectors)
+    y = np.repeat(np.array(theme_ids, dtype=object), [len(v) for v in description_vectors])
+    return ZeroShotThemeClassifier(themes=tuple(theme_ids)).fit(X, y)
+
+
+class PolarityClassifier(ClassifierMixin, BaseEstimator):
     """Complaint / praise / suggestion / neutral from text and embedding."""
 
     def __init__(self, dim: int = 384, embedding_weight: float = 2.0, C: float = 8.0) -> None:
         self.dim = dim
         self.embedding_weight = embedding_weight
         self.C = C
+
+    def __sklearn_tags__(self) -> Tags:
+        """Input is a feature frame (text column plus vector columns), not a numeric 2-D array."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array, tags.input_tags.string = False, True
+        return tags
 
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> "PolarityClassifier":
         """Fit on feature frame ``X`` and polarity ids ``y``."""
@@ -193,10 +234,12 @@ class PolarityClassifier(BaseEstimator, ClassifierMixin):
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Class probabilities in ``classes_`` order."""
+        check_is_fitted(self)
         return self.pipeline_.predict_proba(X)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The most probable polarity per row."""
+        check_is_fitted(self)
         return self.pipeline_.predict(X)
 
 

@@ -18,7 +18,6 @@ import skops.io
 from textmine.atomic import atomic_path
 from textmine.classify.model import PolarityClassifier, TrainedThemeClassifier, ZeroShotThemeClassifier
 
-DEFAULT_HEADS = Path("models/heads")
 _FILES = {"themes": "themes.skops", "zero_shot": "zero_shot.skops", "polarity": "polarity.skops"}
 # Types skops does not trust by default that our heads contain. Exact names, never prefixes: a prefix such as
 # ``builtins.`` would admit ``builtins.exec``, which skops calls with arguments taken from the file.
@@ -56,8 +55,16 @@ class Heads:
     polarity: PolarityClassifier
 
 
-def save_heads(heads: Heads, folder: Path = DEFAULT_HEADS) -> None:
-    """Write every head and the card atomically into ``folder``."""
+def default_heads_dir() -> Path:
+    """The heads folder: ``$TEXTMINE_HEADS`` or ``models/heads`` under the data root (``textmine.settings``)."""
+    from textmine.settings import settings
+
+    return settings().heads_dir
+
+
+def save_heads(heads: Heads, folder: Path | None = None) -> None:
+    """Write every head and the card atomically into ``folder`` (default: :func:`default_heads_dir`)."""
+    folder = folder or default_heads_dir()
     folder.mkdir(parents=True, exist_ok=True)
     for name, filename in _FILES.items():
         with atomic_path(folder / filename) as temporary:
@@ -87,6 +94,7 @@ def load_heads(folder: Path, embedding_model_id: str, taxonomy_version: int) -> 
     return Heads(card=card, **loaded)
 
 
-def heads_exist(folder: Path = DEFAULT_HEADS) -> bool:
-    """Whether ``folder`` holds a complete set of heads."""
+def heads_exist(folder: Path | None = None) -> bool:
+    """Whether ``folder`` (default: :func:`default_heads_dir`) holds a complete set of heads."""
+    folder = folder or default_heads_dir()
     return (folder / "card.json").exists() and all((folder / f).exists() for f in _FILES.values())

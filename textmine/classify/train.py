@@ -11,7 +11,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from textmine.classify.features import feature_frame
 from textmine.classify.labels import split_themes
-from textmine.classify.model import PolarityClassifier, TrainedThemeClassifier, ZeroShotThemeClassifier
+from textmine.classify.model import PolarityClassifier, TrainedThemeClassifier, zero_shot_from_descriptions
 from textmine.classify.persist import Heads, HeadsCard
 from textmine.classify.taxonomy import Taxonomy
 
@@ -81,7 +81,7 @@ def train_heads(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
     truth = MultiLabelBinarizer(classes=themes).fit_transform(labelled["themes"])
     X = feature_frame(labelled["text"].tolist(), vectors)
     trained = trained_classifier(taxonomy, vectors.shape[1]).fit(X, truth, labelled["group"].to_numpy())
-    zero_shot = ZeroShotThemeClassifier().fit_prototypes(themes, description_vectors).calibrate(vectors, truth)
+    zero_shot = zero_shot_from_descriptions(themes, description_vectors).calibrate(vectors, truth)
     polarity = PolarityClassifier(dim=vectors.shape[1]).fit(X, labelled["polarity"].to_numpy())
     card = HeadsCard(taxonomy_version=taxonomy.version, embedding_model_id=embedding_model_id, themes=themes,
                      polarities=taxonomy.polarity_ids, n_train=len(labelled),

@@ -10,7 +10,6 @@ so a million 384-d vectors never pass through Python lists.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 
@@ -19,22 +18,11 @@ import pyarrow as pa
 
 from textmine.embed.base import Embedder, Kind, check_kind
 from textmine.store import Store
+from textmine.texthash import text_hash
 
 log = logging.getLogger(__name__)
 
-TABLE = "embeddings"
-_CREATE = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-    model_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, text_hash VARCHAR NOT NULL, vector FLOAT[] NOT NULL)"""
-
-
-def text_hash(text: str) -> str:
-    """Hex sha1 of the UTF-8 text: the cache key of a text."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def ensure_table(store: Store) -> None:
-    """Create the ``embeddings`` table if the store lacks it."""
-    store.connection.execute(_CREATE)
+TABLE = "embeddings"  # registered in textmine.store_schema
 
 
 def _lookup(store: Store, model_id: str, kind: str, hashes: list[str], out: np.ndarray,
@@ -73,7 +61,7 @@ def _insert(store: Store, model_id: str, kind: str, hashes: list[str], vectors: 
     con.register("_incoming", incoming)
     try:
         con.execute(
-            f"""INSERT INTO {TABLE} SELECT ?, ?, i.text_hash, i.vector FROM _incoming i
+            f"""INSERT INTO {TABLE} BY NAME SELECT ? AS model_id, ? AS kind, i.text_hash, i.vector FROM _incoming i
                 WHERE NOT EXISTS (SELECT 1 FROM {TABLE} e WHERE e.text_hash = i.text_hash
                                   AND e.model_id = ? AND e.kind = ?)""",
             [model_id, kind, model_id, kind],
@@ -90,7 +78,6 @@ def embed_with_cache(store: Store, embedder: Embedder, texts: Sequence[str], kin
     ``out`` may be a preallocated ``(len(texts), dim)`` float32 array or ``np.memmap`` to fill.
     """
     kind = check_kind(kind)
-    ensure_table(store)
     hashes = [text_hash(t) for t in texts]
     if out is None:
         out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
@@ -117,7 +104,6 @@ def embed_with_cache(store: Store, embedder: Embedder, texts: Sequence[str], kin
 
 def forget_other_models(store: Store, keep_model_id: str) -> int:
     """Delete cached vectors of every model but ``keep_model_id``; return how many rows went."""
-    ensure_table(store)
     (count,) = store.connection.execute(
         f"SELECT count(*) FROM {TABLE} WHERE model_id <> ?", [keep_model_id]).fetchone()
     store.connection.execute(f"DELETE FROM {TABLE} WHERE model_id <> ?", [keep_model_id])

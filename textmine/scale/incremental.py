@@ -29,9 +29,7 @@ from textmine.embed.cache import embed_with_cache
 from textmine.store import Store
 from textmine.topics.cluster import OUTLIER, TopicClusterer
 
-MODEL_TABLE = "scale_topic_model"
-_CREATE = f"""CREATE TABLE IF NOT EXISTS {MODEL_TABLE} (fitted_at TIMESTAMP DEFAULT current_timestamp,
-    n_fit INTEGER, mean_similarity DOUBLE, outlier_share DOUBLE, model BLOB)"""
+MODEL_TABLE = "scale_topic_model"  # registered in textmine.store_schema
 SCOPE = json.dumps({"service_no": None, "region": None, "theme": None})
 REFIT_OUTLIER_RISE, REFIT_SIMILARITY_DROP = 0.10, 0.05
 
@@ -116,7 +114,6 @@ def _assign(store: Store, embedder: Embedder, comments: pd.DataFrame, model: Top
 
 def load_model(store: Store) -> tuple[TopicProjection, float, float]:
     """The latest fitted model with its fit-time mean similarity and outlier share."""
-    store.connection.execute(_CREATE)
     row = store.connection.execute(f"SELECT model, mean_similarity, outlier_share FROM {MODEL_TABLE} "
                                    "ORDER BY fitted_at DESC LIMIT 1").fetchone()
     if row is None:
@@ -148,7 +145,6 @@ def refit_topics(store: Store, embedder: Embedder, sample: int = 10_000, n_clust
     assignments = pd.concat(parts, ignore_index=True).drop(columns="raw_similarity")
     store.replace_derived("topic_clusters", _as_json_cells(topics.clusters).assign(scope=SCOPE))
     store.replace_derived("topic_assignments", assignments)
-    con.execute(_CREATE)
     con.execute(f"INSERT INTO {MODEL_TABLE} (n_fit, mean_similarity, outlier_share, model) VALUES (?, ?, ?, ?)",
                 [len(fit_rows), fit_similarity, fit_outliers, projection.to_bytes()])
     return topics.clusters

@@ -58,8 +58,12 @@ def _sentences(text: str) -> list[str]:
     return [p.rstrip(".") for p in parts if len(p) >= 8]
 
 
-def load_pools(data: Path = DATA) -> Pools:
-    """Phrase pools from the bundled comments and their Russian and mixed renderings."""
+def load_pools(data: Path | None = None) -> Pools:
+    """Phrase pools from the bundled comments and their Russian and mixed renderings (in ``data``, default
+    the data root's ``data/``)."""
+    from textmine.settings import settings
+
+    data = Path(data) if data is not None else settings().resolve(DATA)
     comments = pd.read_csv(data / "comments" / "comments.csv", usecols=["text", "polarity"])
     polarity_of = dict(zip(comments["text"], comments["polarity"]))
     parallel = pd.concat([pd.read_csv(p) for p in sorted((data / "eval").glob("parallel_kk_ru*.csv"))])

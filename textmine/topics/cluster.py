@@ -20,6 +20,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
+from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 OUTLIER = -1
@@ -31,7 +32,7 @@ def _unit(rows: np.ndarray) -> np.ndarray:
     return rows / np.where(norms == 0, 1.0, norms)
 
 
-class TopicClusterer(BaseEstimator, ClusterMixin):
+class TopicClusterer(ClusterMixin, BaseEstimator):
     """Cluster embedding vectors (rows of ``X``) into topics.
 
     Parameters: ``n_clusters`` fixes k (``None``: choose by silhouette over about ``n_k`` values spread
@@ -67,11 +68,8 @@ class TopicClusterer(BaseEstimator, ClusterMixin):
 
     def fit(self, X: np.ndarray, y: object = None) -> TopicClusterer:
         """Learn clusters of the rows of ``X`` (n_samples × dim, any norm)."""
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or len(X) < 2 * self.min_cluster_size:
-            raise ValueError(
-                f"need a 2-D array of at least {2 * self.min_cluster_size} vectors, got shape {X.shape}"
-            )
+        X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2 * self.min_cluster_size,
+                          ensure_all_finite=False)
         if not np.isfinite(X).all():
             raise ValueError(f"vectors contain NaN or infinite values in rows {np.where(~np.isfinite(X).all(1))[0][:10].tolist()}")
         self.mean_ = X.mean(axis=0)
@@ -92,7 +90,8 @@ class TopicClusterer(BaseEstimator, ClusterMixin):
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Nearest cluster of new vectors, ``-1`` where a vector is an outlier to every cluster."""
-        similarity = self._reduce(np.asarray(X, dtype=np.float64)) @ self.centroids_.T
+        check_is_fitted(self)
+        similarity = self._reduce(validate_data(self, X, dtype=np.float64, reset=False)) @ self.centroids_.T
         best = similarity.argmax(axis=1)
         keep = similarity[np.arange(len(best)), best] >= self.thresholds_[best]
         return np.where(keep, best, OUTLIER)

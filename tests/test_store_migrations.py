@@ -1,0 +1,124 @@
+"""Stores that survive upgrades: a store written by the previous release (tests/data/store_v1.duckdb.gz, see
+tests/data/store_v1.md) is upgraded in one transaction after a backup copy; a newer store is refused."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from textmine import store_migrations, store_schema
+from textmine.store import Store
+from textmine.store_migrations import StoreVersionError, backup_path, stored_version
+from textmine.texthash import text_hash, text_hash_sql
+
+FIXTURE = Path(__file__).parent / "data" / "store_v1.duckdb.gz"
+# rows per table in the fixture, as counted when it was written with the old code (tests/data/store_v1.md)
+V1_ROWS = {"comments": 32, "rejects": 1, "comment_themes": 30, "embeddings": 29, "text_annotations": 29,
+           "scale_chunks": 2, "runs": 1}
+KAZAKH_ID, KAZAKH_TEXT = "6997f12048967ade", "Кезек өте ұзақ, екі сағат күттім"
+
+
+@pytest.fixture
+def v1_store(tmp_path: Path) -> Path:
+    path = tmp_path / "textmine.duckdb"
+    with gzip.open(FIXTURE) as packed, path.open("wb") as out:
+        shutil.copyfileobj(packed, out)
+    return path
+
+
+def _counts(path: Path) -> dict[str, int]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in V1_ROWS}
+
+
+def test_the_fixture_is_a_version_1_store(v1_store: Path) -> None:
+    with duckdb.connect(str(v1_store), read_only=True) as con:
+        assert stored_version(con) == 1
+    assert _counts(v1_store) == V1_ROWS
+
+
+def test_opening_a_v1_store_for_writing_backs_it_up_upgrades_it_and_keeps_its_rows(v1_store: Path) -> None:
+    original = v1_store.read_bytes()
+    with Store(v1_store) as store:
+        assert stored_version(store.connection) == 2
+        comments = store.read("comments")
+        assert comments.set_index("id").loc[KAZAKH_ID, "text"] == KAZAKH_TEXT
+        assert store.read("rejects").iloc[0]["reason"] == "empty comment"
+        tables = {row[0] for row in store.connection.execute("SHOW TABLES").fetchall()}
+        assert {"store_meta", "scale_topic_model", "label_feedback"} <= tables
+    assert _counts(v1_store) == V1_ROWS
+    backup = backup_path(v1_store, 1)
+    assert backup.name == "textmine.duckdb.bak-v1" and backup.read_bytes() == original
+    with duckdb.connect(str(v1_store.with_name("textmine.snapshot.duckdb")), read_only=True) as snapshot:
+        assert stored_version(snapshot) == 2
+        assert snapshot.execute("SELECT text FROM app_comments WHERE id = ?", [KAZAKH_ID]).fetchone() == (KAZAKH_TEXT,)
+
+
+def test_an_upgraded_store_takes_new_rows_and_is_not_migrated_twice(v1_store: Path) -> None:
+    with Store(v1_store) as store:
+        themes = store.read("comment_themes").head(1)
+    backup_path(v1_store, 1).unlink()
+    with Store(v1_store) as store:
+        store.replace_themes(themes.assign(theme_evidence='{"queues": ["кезек"]}'))
+        assert store.connection.execute("SELECT count(*) FROM store_meta").fetchone() == (1,)
+    assert not backup_path(v1_store, 1).exists()
+
+
+def test_reading_a_v1_store_leaves_it_as_it_is(v1_store: Path) -> None:
+    with Store(v1_store, read_only=True) as store:
+        assert store.count("comments") == 32
+    with duckdb.connect(str(v1_store), read_only=True) as con:
+        assert stored_version(con) == 1
+    assert not backup_path(v1_store, 1).exists()
+
+
+def test_a_failed_migration_leaves_the_store_as_it_was(v1_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("ALTER TABLE comments ADD COLUMN half_done VARCHAR")
+        raise RuntimeError("step failed")
+
+    monkeypatch.setitem(store_migrations.MIGRATIONS, 1, broken)
+    with pytest.raises(RuntimeError, match="step failed"):
+        Store(v1_store)
+    with duckdb.connect(str(v1_store), read_only=True) as con:
+        assert stored_version(con) == 1
+        columns = [row[0] for row in con.execute("DESCRIBE comments").fetchall()]
+        assert "half_done" not in columns
+    assert _counts(v1_store) == V1_ROWS
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_store_newer_than_the_code_is_refused_with_a_clear_message(tmp_path: Path, read_only: bool) -> None:
+    path = tmp_path / "future.duckdb"
+    with Store(path) as store:
+        store.connection.execute("INSERT INTO store_meta (schema_version) VALUES (99)")
+    with pytest.raises(StoreVersionError, match=r"future\.duckdb: store schema version 99 .* newer textmine"):
+        Store(path, read_only=read_only)
+
+
+def test_a_new_store_has_every_registered_table_and_the_current_version(tmp_path: Path) -> None:
+    with Store(tmp_path / "new.duckdb") as store:
+        tables = {row[0] for row in store.connection.execute("SHOW TABLES").fetchall()}
+        assert tables == set(store_schema.TABLES)
+        assert stored_version(store.connection) == 2
+    assert not list(tmp_path.glob("*.bak-*"))
+
+
+def test_the_read_model_and_the_caches_hash_a_kazakh_text_alike() -> None:
+    expected = "9abea12b855747045836968c54cdbc2c12a4d956"  # printf '%s' TEXT | sha1sum
+    assert text_hash(KAZAKH_TEXT) == expected
+    con = duckdb.connect()
+    con.register("t", pd.DataFrame({"text": [KAZAKH_TEXT]}))
+    assert con.execute(f"SELECT {text_hash_sql('text')} FROM t").fetchone() == (expected,)
+
+
+def test_a_reopened_store_leaves_no_pending_result_on_its_connection(tmp_path: Path) -> None:
+    for _ in range(2):  # the second open finds the current version
+        with Store(tmp_path / "s.duckdb") as store:
+            store.connection.register("_probe", pd.DataFrame({"x": [1]}))
+            store.connection.unregister("_probe")
