@@ -51,7 +51,7 @@ def _brief(ctx: Context, number: int) -> None:
     cols = st.columns(2)
     cols[0].download_button(ctx.t("download_md"), edited, f"brief_{number}_{lang}.md", "text/markdown",
                             key="sv_brief_md", on_click="ignore")
-    cols[1].download_button(ctx.t("download_docx"), lambda: briefs.docx_bytes(value), f"brief_{number}_{lang}.docx",
+    cols[1].download_button(ctx.t("download_docx"), lambda: briefs.docx_bytes(edited, lang), f"brief_{number}_{lang}.docx",
                             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                             key="sv_brief_docx", on_click="ignore")
     st.markdown(edited)
