@@ -431,3 +431,25 @@ def test_basket_of_several_services_is_counted_and_ordered(app: AppTest, store_p
     markdown = export_markdown(interleave(quotes.sort_values("service_no", kind="stable")), "Себет", "kk")
     services = [int(line.split("— ")[1].split("-")[0]) for line in markdown.splitlines() if line.strip().startswith("— ")]
     assert services == [first, second] * 3 and "service" not in markdown and "-жол" in markdown
+
+
+def test_ranking_orders_worst_first_with_changes_problems_and_small_samples() -> None:
+    from textmine.app.service_ranking import rank_of, ranking, worst
+
+    services = pd.DataFrame({
+        "service_no": [1, 2, 3, 4], "service_name": ["Апостиль", "Мұрағат анықтамасы", "Фильм куәлігі", "Виза"],
+        "n": [200, 25, 120, 90], "avg_score": [4.61, 4.37, 4.40, None], "satisfaction_pct": [70.0, 59.5, 57.1, None],
+        "prev_avg_score": [4.50, None, 4.52, None], "prev_satisfaction_pct": [65.0, None, 60.1, None],
+        "rank": [1, 3, 2, None]})
+    comments = pd.Series({1: 40, 2: 30, 3: 9})
+    priorities = pd.DataFrame({"service_no": [2, 2, 2, 2], "kind": ["problem", "problem", "problem", "strength"],
+                               "rank": [1, 2, 3, 1], "theme": ["queues", "deadlines", "costs", "praise"],
+                               "n_comments": [12, 6, 3, 4], "share": [0.4, 0.2, 0.1, 0.13]})
+    table = ranking(services, comments, priorities, {"queues": "Кезектер", "deadlines": "Мерзімдер"}.get)
+    assert table["service_no"].tolist() == [2, 3, 1, 4]
+    assert pd.isna(table["delta_avg"].iloc[0]) and table["delta_avg"].round(2).tolist()[1:3] == [-0.12, 0.11]
+    assert table["delta_satisfaction"].round(1).tolist()[1:3] == [-3.0, 5.0]
+    assert table["top_problems"].tolist() == ["Кезектер (40%); Мерзімдер (20%)", "", "", ""]
+    assert table["comments"].tolist() == [30, 9, 40, 0]
+    assert table["small_sample"].tolist() == [True, True, False, True]  # 25 respondents; 9 comments; none
+    assert worst(table)["service_no"].tolist() == [2, 3] and rank_of(table) == 3

@@ -68,10 +68,11 @@ def test_interleave_takes_services_in_turn_and_counts_each() -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("Маман жақсы деді. Рахмет!", "Маман жақсы деді. Рахмет!"),
-    ("**қалың** <b>x</b> a_b `c` [сілтеме](x)", "\\*\\*қалың\\*\\* \\<b>x\\</b> a\\_b \\`c\\` \\[сілтеме\\](x)"),
+    ("**қалың** <b>x</b> a_b `c` [сілтеме](x)", "\\*\\*қалың\\*\\* \\<b>x\\</b> a_b \\`c\\` \\[сілтеме\\](x)"),
     ("# тақырып", "\\# тақырып"),
     ("1. бірінші", "1\\. бірінші"),
     ("- тізім", "\\- тізім"),
+    ("monitoring_report_2018_kk.txt _сөз_", "monitoring_report_2018_kk.txt \\_сөз\\_"),
     ("Кезек\nұзақ", "Кезек ұзақ"),
 ])
 def test_markdown_escapes_only_markup(text: str, expected: str) -> None:
@@ -89,6 +90,7 @@ def test_csv_and_xlsx_are_formula_safe(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("text", ["**қалың** <script>alert(1)</script> ~~x~~ &amp; _y_ `z` ![i](j) деді.",
+                                  "a_b_c __d__ e_ _f x__y__z",
                                   "> дәйексөз", "12) пункт", "+ плюс", "=== тең"])
 def test_escaped_text_renders_as_itself(text: str) -> None:
     from html import unescape

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-_INLINE = re.compile(r"([\\`*_\[\]<~])")
+_INLINE = re.compile(r"([\\`*\[\]<~]|(?<![^\W_])_|_(?![^\W_]))")  # "_" inside a word is no markup
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
 _BREAKS = re.compile(r"\s*[\r\n]+\s*")

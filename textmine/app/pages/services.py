@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import briefs, data
-from textmine.app.charts import count_axis
+from textmine.app.charts import count_axis, short_labels
 from textmine.app.context import Context, quote_list
 from textmine.app.insights_adapter import complaint_themes, representative_quotes
 from textmine.app.query import Selection, rows
@@ -55,9 +55,10 @@ def _ranking(ctx: Context, services: pd.DataFrame) -> pd.DataFrame:
     st.subheader(ctx.t("ranking"))
     lowest = worst(table)
     if len(lowest):
+        names = short_labels(lowest["service_name"].tolist(), width=70)
         st.warning(ctx.t("worst_rated", services="; ".join(
-            f"{row.service_no}. {row.service_name} — {row.avg_score:.2f}, {row.rank} / {out_of}"
-            for row in lowest.itertuples())), icon="⚠️")
+            f"{row.service_no}. {name} — {row.avg_score:.2f}, {row.rank} / {out_of}"
+            for row, name in zip(lowest.itertuples(), names))), icon="⚠️")
     view = pd.DataFrame({
         ctx.t("service"): [f"{no}. {name}" for no, name in zip(table["service_no"], table["service_name"])],
         ctx.t("avg_score"): table["avg_score"], ctx.t("satisfaction"): table["satisfaction_pct"],
@@ -65,7 +66,12 @@ def _ranking(ctx: Context, services: pd.DataFrame) -> pd.DataFrame:
         ctx.t("rank_of"): table["rank"], ctx.t("comments"): table["comments"],
         ctx.t("top_problems_share"): table["top_problems"], ctx.t("small_sample"): table["small_sample"],
     })
+    if table[["delta_avg", "delta_satisfaction"]].isna().all().all():  # a first survey: no change to show
+        view = view.drop(columns=[ctx.t("change_avg"), ctx.t("change_satisfaction")])
+        st.caption(ctx.t("no_previous_year"))
     config = {
+        ctx.t("service"): st.column_config.TextColumn(width="large"),
+        ctx.t("top_problems_share"): st.column_config.TextColumn(width="large"),
         ctx.t("avg_score"): st.column_config.NumberColumn(format="%.2f"),
         ctx.t("satisfaction"): st.column_config.NumberColumn(format="%.1f"),
         ctx.t("change_avg"): st.column_config.NumberColumn(format="%+.2f", help=ctx.t("vs_last_year")),
