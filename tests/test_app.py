@@ -453,3 +453,30 @@ def test_ranking_orders_worst_first_with_changes_problems_and_small_samples() ->
     assert table["comments"].tolist() == [30, 9, 40, 0]
     assert table["small_sample"].tolist() == [True, True, False, True]  # 25 respondents; 9 comments; none
     assert worst(table)["service_no"].tolist() == [2, 3] and rank_of(table) == 3
+
+
+def test_short_labels_tell_long_names_apart() -> None:
+    from textmine.app.charts import short_labels
+
+    staff = ["Қызметкерлердің біліктілігі", "Қызметкерлердің қарым-қатынасы", "Кезектер"]
+    assert short_labels(staff, width=20) == ["Қызм. біліктілігі", "Қызм. қарым-қатынасы", "Кезектер"]
+    assert short_labels(staff, width=32) == staff  # short enough: left whole
+    republic = ["Қазақстан Республикасы Бас Прокуратурасының құқық статистикасы бойынша комитеті",
+                "Қазақстан Республикасы Ішкі істер министрлігі арнайы мемлекеттік мұрағаты"]
+    assert short_labels(republic, width=24) == ["ҚР Бас Прокуратурасының…", "ҚР Ішкі істер…"]
+
+
+def test_overview_charts_name_services_and_count_in_whole_numbers(app: AppTest, store_path: Path) -> None:
+    import json
+
+    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+    heatmap = next(spec for spec in specs if spec["mark"]["type"] == "rect")
+    labels = heatmap["encoding"]["y"]["sort"]
+    numbers = [n for (n,) in _sql(store_path, "SELECT DISTINCT service_no FROM comments WHERE service_no IS NOT NULL "
+                                             "ORDER BY 1")]
+    assert [int(label.split(".")[0]) for label in labels] == numbers and len(set(labels)) == len(labels)
+    assert all(len(label.split(". ", 1)[1]) <= 40 for label in labels)
+    assert heatmap["encoding"]["tooltip"][0]["field"] == "service_name"
+    assert {"format": ".1%"}.items() <= heatmap["encoding"]["tooltip"][-1].items()
+    bars = next(spec for spec in specs if spec["mark"]["type"] == "bar")
+    assert bars["encoding"]["x"]["axis"]["format"] == "d"

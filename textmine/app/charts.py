@@ -42,10 +42,17 @@ def _common_words(one: list[str], other: list[str]) -> int:
 def _cut(text: str, width: int) -> str:
     if len(text) <= width:
         return text
-    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    cut = text[: width - 1]
+    if text[width - 1] != " " and " " in cut:  # not at a word's end: drop the cut word
+        cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:(") + "…"
 
 
 def count_axis(title: str) -> alt.Axis:
     """An axis for counts: whole numbers only."""
     return alt.Axis(title=title, format="d", tickMinStep=1)
+
+
+def label_axis(title: str | None = None, angle: int = 0) -> alt.Axis:
+    """An axis for names: whole labels (up to 320 px) and every one shown, even where their boxes touch."""
+    return alt.Axis(title=title, labelLimit=320, labelAngle=angle, labelOverlap=False)

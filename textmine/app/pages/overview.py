@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from textmine.app.charts import SCORE_FORMAT, SHARE_FORMAT, count_axis, short_labels
+from textmine.app.charts import SCORE_FORMAT, SHARE_FORMAT, count_axis, label_axis, short_labels
 from textmine.app.context import Context
 from textmine.app.i18n import LANGUAGE_NAMES
 from textmine.app.query import service_theme_shares, summary, theme_counts, value_counts
@@ -41,7 +41,7 @@ def render(ctx: Context) -> None:
     st.subheader(ctx.t("themes_by_polarity"))
     st.altair_chart(alt.Chart(counts).mark_bar().encode(
         x=alt.X("sum(count):Q", axis=count_axis(ctx.t("count"))),
-        y=alt.Y("theme_name:N", sort="-x", title=ctx.t("theme")),
+        y=alt.Y("theme_name:N", sort="-x", axis=label_axis()),
         color=alt.Color("polarity_name:N", title=ctx.t("polarity")),
         tooltip=["theme_name", "polarity_name", "count"]).interactive(), width="stretch")
     shares = service_theme_shares(ctx.corpus, ctx.selection)
@@ -53,15 +53,14 @@ def render(ctx: Context) -> None:
     shares["service"] = [f"{int(n)}. {short[n]}" for n in shares["service_no"]]
     st.subheader(ctx.t("service_theme_heatmap"))
     st.altair_chart(alt.Chart(shares).mark_rect().encode(
-        x=alt.X("theme_name:N", title=ctx.t("theme"), axis=alt.Axis(labelLimit=320, labelAngle=-40)),
-        y=alt.Y("service:N", title=ctx.t("service"), sort=[f"{int(n)}. {short[n]}" for n in services["service_no"]],
-                axis=alt.Axis(labelLimit=320)),
+        x=alt.X("theme_name:N", axis=label_axis(ctx.t("theme"), angle=-40)),
+        y=alt.Y("service:N", sort=[f"{int(n)}. {short[n]}" for n in services["service_no"]], axis=label_axis()),
         color=alt.Color("share:Q", title=ctx.t("share_of_comments"), scale=alt.Scale(scheme="oranges"),
                         legend=alt.Legend(format="%")),
         tooltip=[alt.Tooltip("service_name:N", title=ctx.t("service")), alt.Tooltip("theme_name:N", title=ctx.t("theme")),
                  alt.Tooltip("count:Q", title=ctx.t("count"), format="d"),
                  alt.Tooltip("share:Q", title=ctx.t("share_of_comments"), format=SHARE_FORMAT)],
-    ).properties(height=max(300, 18 * len(services))), width="stretch")
+    ).properties(height=max(300, 20 * len(services))), width="stretch")
     _ratings_scatter(ctx, shares)
 
 

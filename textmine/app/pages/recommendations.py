@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import briefs
-from textmine.app.charts import SCORE_FORMAT, short_labels
+from textmine.app.charts import SCORE_FORMAT, SHARE_FORMAT, label_axis, short_labels
 from textmine.app.context import Context
 
 FEW = "⚠️ "
@@ -64,16 +64,16 @@ def _heatmap(ctx: Context, problems: pd.DataFrame) -> None:
     st.subheader(ctx.t("where_it_bites"))
     order = problems.drop_duplicates("service_no").sort_values("service_no")["service_label"].tolist()
     st.altair_chart(alt.Chart(problems).mark_rect().encode(
-        x=alt.X("theme_name:N", title=ctx.t("theme"), axis=alt.Axis(labelLimit=320, labelAngle=-40)),
-        y=alt.Y("service_label:N", title=ctx.t("service"), sort=order, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("theme_name:N", axis=label_axis(ctx.t("theme"), angle=-40)),
+        y=alt.Y("service_label:N", sort=order, axis=label_axis()),
         color=alt.Color("score:Q", title=ctx.t("priority"), scale=alt.Scale(scheme="orangered")),
         tooltip=[alt.Tooltip("service:N", title=ctx.t("service")), alt.Tooltip("theme_name:N", title=ctx.t("theme")),
                  alt.Tooltip("score:Q", title=ctx.t("priority"), format=SCORE_FORMAT),
                  alt.Tooltip("n_comments:Q", title=ctx.t("complaints"), format="d"),
-                 alt.Tooltip("share:Q", title=ctx.t("share_of_comments"), format=".1%"),
+                 alt.Tooltip("share:Q", title=ctx.t("share_of_comments"), format=SHARE_FORMAT),
                  alt.Tooltip("aspect_score:Q", title=ctx.t("aspect_score"), format=SCORE_FORMAT),
                  alt.Tooltip("aspect_own:Q", title=ctx.t("aspect_own"), format=SCORE_FORMAT)],
-    ).properties(height=max(300, 18 * len(order))), width="stretch")
+    ).properties(height=max(300, 20 * len(order))), width="stretch")
 
 
 def _top_problems(ctx: Context, problems: pd.DataFrame) -> None:
@@ -90,7 +90,7 @@ def _top_problems(ctx: Context, problems: pd.DataFrame) -> None:
     if few.any():
         st.warning(ctx.t("few_comments_warning"))
     st.dataframe(pd.DataFrame({
-        ctx.t("service"): top["service"],
+        ctx.t("service"): top["service_label"],
         ctx.t("theme"): [FEW * flag + name for flag, name in zip(few, top["theme_name"])],
         ctx.t("recommendation"): [templates.sentence(theme, "problem", lang) for theme in top["theme"]],
         ctx.t("priority_order"): top["rank"], ctx.t("priority"): top["score"],
@@ -103,5 +103,6 @@ def _top_problems(ctx: Context, problems: pd.DataFrame) -> None:
         ctx.t("share"): st.column_config.NumberColumn(format="%.1f"),
         ctx.t("aspect_score"): st.column_config.NumberColumn(format="%.2f"),
         ctx.t("aspect_own"): st.column_config.NumberColumn(format="%.2f"),
+        ctx.t("service"): st.column_config.TextColumn(width="medium"),
         ctx.t("recommendation"): st.column_config.TextColumn(width="large"),
     })

@@ -136,7 +136,8 @@ def _figures(ctx: Context, services: pd.DataFrame, number: int) -> None:
         return
     st.dataframe(pd.DataFrame({ctx.t("theme"): table["theme"].map(ctx.theme_name),
                                ctx.t("complaints"): table["complaints"],
-                               f"{ctx.t('impact')}, %": table["impact"]}), hide_index=True, key="sv_complaints")
+                               f"{ctx.t('impact')}, %": table["impact"]}), hide_index=True, key="sv_complaints",
+                 column_config={f"{ctx.t('impact')}, %": st.column_config.NumberColumn(format="%.1f")})
     st.subheader(ctx.t("representative_complaints"))
     in_service = ctx.selection.narrow("service_name = ?", name)
     top = table["theme"].head(3).tolist()
