@@ -76,7 +76,7 @@ def _ranking(ctx: Context, services: pd.DataFrame) -> pd.DataFrame:
         ctx.t("satisfaction"): st.column_config.NumberColumn(format="%.1f"),
         ctx.t("change_avg"): st.column_config.NumberColumn(format="%+.2f", help=ctx.t("vs_last_year")),
         ctx.t("change_satisfaction"): st.column_config.NumberColumn(format="%+.1f", help=ctx.t("vs_last_year")),
-        ctx.t("rank_of"): st.column_config.NumberColumn(format=f"%d / {out_of}"),
+        ctx.t("rank_of"): st.column_config.NumberColumn(format=f"%d / {out_of}" if out_of else "%d"),
         ctx.t("comments"): st.column_config.NumberColumn(format="%d"),
         ctx.t("small_sample"): st.column_config.CheckboxColumn(help=ctx.t("small_sample_help")),
     }
