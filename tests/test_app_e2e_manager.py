@@ -77,7 +77,8 @@ def test_ranking_opens_the_clicked_service_and_the_edited_brief_downloads(server
         editor.wait_for(timeout=30_000)
         editor.fill(editor.input_value() + f"\n\n**{EDIT}**\n")
         editor.press("Control+Enter")
-        page.get_by_text(EDIT).last.wait_for(timeout=30_000)
+        # the preview below the editor renders the committed edit (bold), after the download buttons
+        page.locator('[data-testid="stMarkdownContainer"] strong').filter(has_text=EDIT).wait_for(timeout=30_000)
         _wait_idle(page)
         with page.expect_download(timeout=30_000) as download_info:
             page.get_by_role("button", name="DOCX жүктеу (жоба)").click()
@@ -89,7 +90,8 @@ def test_ranking_opens_the_clicked_service_and_the_edited_brief_downloads(server
     document = Document(io.BytesIO(saved.read_bytes()))
     paragraphs = [p for p in document.paragraphs if p.text]
     assert paragraphs[0].text.startswith(f"{second}. {second_name.split()[0]}")
-    edited = next(p for p in paragraphs if p.text == EDIT)
+    edited = next((p for p in paragraphs if p.text == EDIT), None)
+    assert edited is not None, [p.text for p in paragraphs][-5:]
     assert all(run.bold for run in edited.runs)
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
