@@ -40,7 +40,8 @@ def _top_problems(priorities: pd.DataFrame, theme_name: Callable[[str], str], to
         return pd.Series(dtype=object)
     problems = priorities[(priorities["kind"] == "problem") & (priorities["rank"] <= top)
                           & (priorities["n_comments"] > 0)].sort_values(["service_no", "rank"])
-    described = [f"{theme_name(theme)} ({100 * share:.0f}%)" for theme, share in zip(problems["theme"], problems["share"])]
+    described = [f"{theme_name(theme)} ({100 * share:.0f}%)"
+                 for theme, share in zip(problems["theme"], problems["share"], strict=True)]
     return pd.Series(described, index=problems["service_no"].to_numpy()).groupby(level=0).agg("; ".join)
 
 

@@ -102,7 +102,7 @@ def _inline(paragraph: Paragraph, children: list[Token]) -> None:
             open_marks[mark] += 1 if kind.endswith("_open") else -1
         elif kind == "hardbreak":
             paragraph.add_run().add_break()
-        elif kind in ("text", "code_inline", "html_inline", "softbreak", "image") and (child.content or kind == "softbreak"):
+        elif kind == "softbreak" or (kind in ("text", "code_inline", "html_inline", "image") and child.content):
             run = paragraph.add_run(xml_safe(" " if kind == "softbreak" else child.content))
             run.bold, run.italic = open_marks["strong"] > 0 or None, open_marks["em"] > 0 or None
             run.font.strike = open_marks["s"] > 0 or None

@@ -57,7 +57,8 @@ def render(ctx: Context) -> None:
         y=alt.Y("service:N", sort=[f"{int(n)}. {short[n]}" for n in services["service_no"]], axis=label_axis()),
         color=alt.Color("share:Q", title=ctx.t("share_of_comments"), scale=alt.Scale(scheme="oranges"),
                         legend=alt.Legend(format="%")),
-        tooltip=[alt.Tooltip("service_name:N", title=ctx.t("service")), alt.Tooltip("theme_name:N", title=ctx.t("theme")),
+        tooltip=[alt.Tooltip("service_name:N", title=ctx.t("service")),
+                 alt.Tooltip("theme_name:N", title=ctx.t("theme")),
                  alt.Tooltip("count:Q", title=ctx.t("count"), format="d"),
                  alt.Tooltip("share:Q", title=ctx.t("share_of_comments"), format=SHARE_FORMAT)],
     ).properties(height=max(300, 20 * len(services))), width="stretch")

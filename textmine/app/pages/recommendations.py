@@ -55,7 +55,8 @@ def render(ctx: Context) -> None:
         ctx.t("services_top3"): summary["services_top"],
         ctx.t("complaints"): summary["comments"],
         ctx.t("mean_priority"): summary["mean_score"].round(2),
-    }), hide_index=True, key="rc_summary", column_config={ctx.t("mean_priority"): st.column_config.NumberColumn(format="%.2f")})
+    }), hide_index=True, key="rc_summary",
+        column_config={ctx.t("mean_priority"): st.column_config.NumberColumn(format="%.2f")})
     _heatmap(ctx, problems)
     _top_problems(ctx, problems)
 

@@ -106,7 +106,8 @@ def _brief(ctx: Context, number: int) -> None:
     cols = st.columns(2)
     cols[0].download_button(ctx.t("download_md"), edited, f"brief_{number}_{lang}.md", "text/markdown",
                             key="sv_brief_md", on_click="ignore")
-    cols[1].download_button(ctx.t("download_docx"), lambda: briefs.docx_bytes(edited, lang), f"brief_{number}_{lang}.docx",
+    cols[1].download_button(ctx.t("download_docx"), lambda: briefs.docx_bytes(edited, lang),
+                            f"brief_{number}_{lang}.docx",
                             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                             key="sv_brief_docx", on_click="ignore")
     st.markdown(edited)
@@ -126,7 +127,8 @@ def _figures(ctx: Context, services: pd.DataFrame, number: int) -> None:
     if not distribution.empty:
         st.subheader(ctx.t("distribution"))
         st.altair_chart(alt.Chart(distribution).mark_bar().encode(
-            x=alt.X("score:O", title=ctx.t("rating"), axis=alt.Axis(labelAngle=0)), y=alt.Y("count:Q", axis=count_axis(ctx.t("count"))),
+            x=alt.X("score:O", title=ctx.t("rating"), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", axis=count_axis(ctx.t("count"))),
             tooltip=["score", "count"]), width="stretch")
     name = str(card["service_name"])
     st.subheader(ctx.t("top_complaints"))
