@@ -19,10 +19,11 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from textmine.app.demo import build_demo_store  # noqa: E402
-from textmine.app.insights_adapter import escape_markdown, export_csv, export_docx, export_markdown  # noqa: E402
+from textmine.app.insights_adapter import export_csv, export_docx, export_markdown  # noqa: E402
 from textmine.app.query import Selection, crosstab, open_corpus, percentages, rows, value_counts, with_ids  # noqa: E402
 from textmine.app.taxonomy_edit import promote_theme  # noqa: E402
 from textmine.classify.taxonomy import Names, Theme, default_taxonomy_path, load_taxonomy  # noqa: E402
+from textmine.insights.markdown import escape  # noqa: E402
 from textmine.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +159,9 @@ def test_comment_text_is_never_rendered_as_markup(app: AppTest) -> None:
 def test_exports_carry_the_quotes(store_path: Path) -> None:
     quotes = rows(open_corpus(store_path), with_ids(Selection(), ["hostile0000000001"]))
     markdown = export_markdown(quotes, "Basket")
-    assert escape_markdown(HOSTILE) in markdown and "<script>" not in markdown
+    from markdown_it import MarkdownIt
+
+    assert escape(HOSTILE) in markdown and "<script>" not in MarkdownIt("commonmark").render(markdown)
     from docx import Document
 
     paragraphs = [p.text for p in Document(io.BytesIO(export_docx(quotes, "Basket"))).paragraphs]
@@ -356,3 +359,124 @@ def test_recommendations_page_counts_top_problems_per_theme(ranked_store: Path, 
     shown = dict(zip(summary["Тақырып"], summary["Үздік 3 мәселе арасында (қызмет саны)"]))
     taxonomy = load_taxonomy()
     assert {name: count for name, count in shown.items() if count} == {taxonomy.theme(t).name.kk: c for t, c in counts.items()}
+
+
+def test_services_ranking_puts_the_worst_first_and_opens_it(ranked_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           tmp_path: Path) -> None:
+    at = _page(_open_app(ranked_store, monkeypatch, tmp_path), "services")
+    expected = _sql(ranked_store, "SELECT service_no, rank, n FROM services ORDER BY rank DESC, avg_score, service_no")
+    table = _frame(at, "Орны")
+    assert table["Қызмет"].str.split(".").str[0].astype(int).tolist() == [no for no, _, _ in expected]
+    assert table["Орны"].tolist() == [rank for _, rank, _ in expected]
+    (worst, rank, _), (second, _, _) = expected[:2]
+    assert at.selectbox(key="sv_service").value == worst  # the page opens on the worst-rated service
+    warning = next(w.value for w in at.warning if "Ең төмен" in w.value)
+    assert f"{worst}. " in warning and f"{second}. " in warning and f"{rank} / {rank}" in warning
+    theme, share = _sql(ranked_store, "SELECT theme, share FROM priorities WHERE service_no = ? AND kind = 'problem' "
+                                      "AND rank = 1", [worst])[0]
+    assert table["Басым мәселелер (пікірлер үлесі)"].iloc[0].startswith(
+        f"{load_taxonomy().theme(theme).name.kk} ({round(100 * share)}%)")
+    (comments,) = _sql(ranked_store, "SELECT count(*) FROM comments WHERE service_no = ?", [worst])[0]
+    assert table["Пікірлер"].iloc[0] == comments
+    small = {no for no, _, n in expected if n < 30} | {
+        no for no, c in _sql(ranked_store, "SELECT service_no, count(*) FROM comments GROUP BY 1") if c < 10}
+    flagged = table["Қызмет"].str.split(".").str[0].astype(int)[table["Іріктеме аз"]]
+    assert set(flagged) == small & {no for no, _, _ in expected}
+
+
+def test_recommendations_show_sentences_order_and_few_comment_warnings(
+        ranked_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from textmine.insights.recommendation_templates import load_templates
+
+    at = _page(_open_app(ranked_store, monkeypatch, tmp_path), "recommendations")
+    assert at.subheader[0].value == "Барлық қызметтер бойынша мәселелер"
+    top = _frame(at, "Ұсыным")
+    assert "Рейтингтегі орны" not in top.columns and "Қызмет ішіндегі басымдық реті" in top.columns
+    templates, taxonomy = load_templates(), load_taxonomy()
+    for name, sentence in zip(top["Тақырып"], top["Ұсыным"]):
+        theme = next(t.id for t in taxonomy.themes if name.endswith(t.name.kk))
+        assert sentence == templates.sentence(theme, "problem", "kk")
+    few = top["Тақырып"].str.startswith("⚠️")
+    assert few.tolist() == (top["Шағымдар"] < 5).tolist() and few.any()
+    assert any("5-тен аз пікірге" in w.value for w in at.warning)
+    region, = _sql(ranked_store, "SELECT region FROM comments WHERE region IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")[0]
+    (n,) = _sql(ranked_store, "SELECT count(DISTINCT c.service_no) FROM comments c JOIN priorities p USING (service_no) "
+                              "WHERE c.region = ? AND p.kind = 'problem'", [region])[0]
+    at.sidebar.multiselect(key="f_region").set_value([region]).run()
+    assert at.subheader[0].value == f"Таңдалған {n} қызмет бойынша мәселелер"
+
+
+def test_one_language_corpus_gets_a_sentence_not_a_one_bar_chart(app: AppTest, store_path: Path) -> None:
+    langs = _sql(store_path, "SELECT lang, count(*) FROM comments GROUP BY 1")
+    captions = [c.value for c in app.caption]
+    if len(langs) == 1:
+        assert f"Барлық {langs[0][1]} пікір бір тілде: Қазақша." in captions
+    else:
+        assert not any("бір тілде" in c for c in captions)
+
+
+def test_basket_of_several_services_is_counted_and_ordered(app: AppTest, store_path: Path) -> None:
+    picked = _sql(store_path, "SELECT id, service_no FROM (SELECT id, service_no, row_number() OVER (PARTITION BY "
+                              "service_no ORDER BY id) k FROM comments WHERE service_no IN (SELECT service_no FROM "
+                              "comments GROUP BY 1 ORDER BY service_no LIMIT 2)) WHERE k <= 3 ORDER BY service_no, id")
+    app.session_state["basket"] = [i for i, _ in picked]
+    _page(app, "quotes")
+    first, second = sorted({no for _, no in picked})
+    assert f"{first}-қызмет: 3; {second}-қызмет: 3" in [c.value for c in app.caption]
+    app.radio(key="q_export_order").set_value("interleaved").run()
+    assert not app.exception, app.exception
+    quotes = rows(open_corpus(store_path), with_ids(Selection(), [i for i, _ in picked]))
+    from textmine.insights.export import interleave
+
+    markdown = export_markdown(interleave(quotes.sort_values("service_no", kind="stable")), "Себет", "kk")
+    services = [int(line.split("— ")[1].split("-")[0]) for line in markdown.splitlines() if line.strip().startswith("— ")]
+    assert services == [first, second] * 3 and "service" not in markdown and "-жол" in markdown
+
+
+def test_ranking_orders_worst_first_with_changes_problems_and_small_samples() -> None:
+    from textmine.app.service_ranking import rank_of, ranking, worst
+
+    services = pd.DataFrame({
+        "service_no": [1, 2, 3, 4], "service_name": ["Апостиль", "Мұрағат анықтамасы", "Фильм куәлігі", "Виза"],
+        "n": [200, 25, 120, 90], "avg_score": [4.61, 4.37, 4.40, None], "satisfaction_pct": [70.0, 59.5, 57.1, None],
+        "prev_avg_score": [4.50, None, 4.52, None], "prev_satisfaction_pct": [65.0, None, 60.1, None],
+        "rank": [1, 3, 2, None]})
+    comments = pd.Series({1: 40, 2: 30, 3: 9})
+    priorities = pd.DataFrame({"service_no": [2, 2, 2, 2], "kind": ["problem", "problem", "problem", "strength"],
+                               "rank": [1, 2, 3, 1], "theme": ["queues", "deadlines", "costs", "praise"],
+                               "n_comments": [12, 6, 3, 4], "share": [0.4, 0.2, 0.1, 0.13]})
+    table = ranking(services, comments, priorities, {"queues": "Кезектер", "deadlines": "Мерзімдер"}.get)
+    assert table["service_no"].tolist() == [2, 3, 1, 4]
+    assert pd.isna(table["delta_avg"].iloc[0]) and table["delta_avg"].round(2).tolist()[1:3] == [-0.12, 0.11]
+    assert table["delta_satisfaction"].round(1).tolist()[1:3] == [-3.0, 5.0]
+    assert table["top_problems"].tolist() == ["Кезектер (40%); Мерзімдер (20%)", "", "", ""]
+    assert table["comments"].tolist() == [30, 9, 40, 0]
+    assert table["small_sample"].tolist() == [True, True, False, True]  # 25 respondents; 9 comments; none
+    assert worst(table)["service_no"].tolist() == [2, 3] and rank_of(table) == 3
+
+
+def test_short_labels_tell_long_names_apart() -> None:
+    from textmine.app.charts import short_labels
+
+    staff = ["Қызметкерлердің біліктілігі", "Қызметкерлердің қарым-қатынасы", "Кезектер"]
+    assert short_labels(staff, width=20) == ["Қызм. біліктілігі", "Қызм. қарым-қатынасы", "Кезектер"]
+    assert short_labels(staff, width=32) == staff  # short enough: left whole
+    republic = ["Қазақстан Республикасы Бас Прокуратурасының құқық статистикасы бойынша комитеті",
+                "Қазақстан Республикасы Ішкі істер министрлігі арнайы мемлекеттік мұрағаты"]
+    assert short_labels(republic, width=24) == ["ҚР Бас Прокуратурасының…", "ҚР Ішкі істер…"]
+
+
+def test_overview_charts_name_services_and_count_in_whole_numbers(app: AppTest, store_path: Path) -> None:
+    import json
+
+    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+    heatmap = next(spec for spec in specs if spec["mark"]["type"] == "rect")
+    labels = heatmap["encoding"]["y"]["sort"]
+    numbers = [n for (n,) in _sql(store_path, "SELECT DISTINCT service_no FROM comments WHERE service_no IS NOT NULL "
+                                             "ORDER BY 1")]
+    assert [int(label.split(".")[0]) for label in labels] == numbers and len(set(labels)) == len(labels)
+    assert all(len(label.split(". ", 1)[1]) <= 40 for label in labels)
+    assert heatmap["encoding"]["tooltip"][0]["field"] == "service_name"
+    assert {"format": ".1%"}.items() <= heatmap["encoding"]["tooltip"][-1].items()
+    bars = next(spec for spec in specs if spec["mark"]["type"] == "bar")
+    assert bars["encoding"]["x"]["axis"]["format"] == "d"

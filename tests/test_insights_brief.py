@@ -15,9 +15,14 @@ from docx import Document
 from textmine.classify.taxonomy import load_taxonomy
 from textmine.insights.brief import (
                                      TABLE_COLUMNS,
+                                     EmbeddedQuotes,
+                                     Evidence,
+                                     Lengths,
+                                     StoredQuotes,
                                      brief_json,
                                      brief_markdown,
                                      briefs_docx,
+                                     markdown_docx,
                                      priority_quotes,
                                      recommendations_table,
                                      service_brief,
@@ -44,10 +49,14 @@ def ranked(coded: pd.DataFrame) -> pd.DataFrame:
     return priorities(coded, synthetic.services(), synthetic.aspects(), prior_weight=10)
 
 
+@pytest.fixture(scope="module")
+def evidence(ranked, coded, vectors) -> Evidence:
+    return Evidence(ranked, coded, EmbeddedQuotes(coded, vectors), synthetic.services(), synthetic.aspects())
+
+
 @pytest.fixture(scope="module", params=["kk", "ru"])
-def brief(request, ranked, coded, vectors):
-    return service_brief(TARGET, ranked, coded, vectors, synthetic.services(), synthetic.aspects(),
-                         lang=request.param)
+def brief(request, evidence):
+    return service_brief(TARGET, evidence, lang=request.param)
 
 
 def test_brief_puts_the_known_problem_first_with_its_numbers(brief, coded: pd.DataFrame) -> None:
@@ -90,8 +99,8 @@ def test_json_round_trips(brief) -> None:
     assert data["problems"][0]["quotes"][0]["text"] == brief.problems[0].quotes[0].text
 
 
-def test_docx_opens_and_holds_the_quotes(tmp_path: Path, ranked, coded, vectors) -> None:
-    briefs = [service_brief(TARGET, ranked, coded, vectors, synthetic.services(), lang=lang) for lang in ("kk", "ru")]
+def test_docx_opens_and_holds_the_quotes(tmp_path: Path, evidence) -> None:
+    briefs = [service_brief(TARGET, evidence, lang=lang) for lang in ("kk", "ru")]
     path = briefs_docx(briefs, tmp_path / "briefs.docx")
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     for brief in briefs:
@@ -100,10 +109,10 @@ def test_docx_opens_and_holds_the_quotes(tmp_path: Path, ranked, coded, vectors)
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_markup_and_control_characters_are_neutralised(tmp_path: Path, ranked, coded, vectors) -> None:
-    brief = service_brief(TARGET, ranked, coded, vectors, synthetic.services(), lang="kk")
+def test_markup_and_control_characters_are_neutralised(tmp_path: Path, evidence) -> None:
+    brief = service_brief(TARGET, evidence, lang="kk")
     brief.problems[0].quotes[0].text = "=HYPERLINK(\"x\") **қалың** <script>\x0b"
-    assert "\\*\\*қалың\\*\\* \\<script\\>" in brief_markdown(brief)
+    assert "\\*\\*қалың\\*\\* \\<script>" in brief_markdown(brief)
     text = "\n".join(p.text for p in Document(str(briefs_docx([brief], tmp_path / "b.docx"))).paragraphs)
     assert "«=HYPERLINK(\"x\") **қалың** <script>»" in text
 
@@ -120,7 +129,8 @@ def test_recommendations_table(ranked, coded, vectors) -> None:
         assert 1 <= len(ids) <= 2 and (by_id.loc[ids, "service_no"] == row.service_no).all()
         assert all(row.theme in split_themes(t) for t in by_id.loc[ids, "themes"])
     assert (table.loc[table["n_comments"] == 0, "quote_ids"] == "").all()
-    brief = service_brief(TARGET, ranked, coded, vectors, synthetic.services(), quotes=quotes, n_quotes=2)
+    brief = service_brief(TARGET, Evidence(ranked, coded, StoredQuotes(quotes), synthetic.services()),
+                          lengths=Lengths(quotes=2))
     assert ";".join(q.id for q in brief.problems[0].quotes) == top["quote_ids"]
 
 
@@ -140,3 +150,26 @@ def test_templates_cover_the_taxonomy_and_name_what_is_missing(tmp_path: Path) -
     broken.write_text("version: 1\nphrases: {}\nthemes: {deadlines: {problem: {kk: a}}}\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"t\.yaml: invalid recommendation templates"):
         load_templates(broken)
+
+
+def test_markdown_has_no_html_and_no_needless_escapes(brief) -> None:
+    text = brief_markdown(brief)
+    assert "<sub>" not in text and "\\." not in text and "\\-" not in text
+    assert f"*{load_templates().phrase('draft_note', brief.lang)}*" in text
+
+
+def test_docx_from_edited_markdown_holds_the_edit_on_a4(evidence) -> None:
+    import io
+
+    brief = service_brief(TARGET, evidence, lang="kk")
+    edited = brief_markdown(brief).replace("### 1. ", "### 1. ӨҢДЕЛДІ: ", 1) + "\n**Автордың қосымшасы** – кезек.\n"
+    document = Document(io.BytesIO(markdown_docx([edited], "kk")))
+    paragraphs = document.paragraphs
+    heading = next(p for p in paragraphs if "ӨҢДЕЛДІ" in p.text)
+    assert heading.style.name == "Heading 3" and heading.text == f"1. ӨҢДЕЛДІ: {brief.problems[0].theme_name}"
+    added = next(p for p in paragraphs if p.text.startswith("Автордың қосымшасы"))
+    assert added.runs[0].bold and added.text == "Автордың қосымшасы – кезек."
+    quote = next(p for p in paragraphs if p.text.startswith(f"«{brief.problems[0].quotes[0].text}»"))
+    assert quote.style.name == "Intense Quote"
+    assert (round(document.sections[0].page_width.mm), round(document.sections[0].page_height.mm)) == (210, 297)
+    assert document.core_properties.title == load_templates().phrase("title", "kk")

@@ -214,7 +214,7 @@ def service_briefs(store: Store, embedder: "Embedder", service_nos: list[int] | 
                    lang: str = "kk") -> list["Brief"]:
     """Evidence briefs of the given services (all ranked services when None) in ``lang``, from the stored
     priorities and quotes (ranked first, with ``embedder``, when the store has none)."""
-    from textmine.insights.brief import service_brief
+    from textmine.insights.brief import Evidence, StoredQuotes, service_brief
 
     ranked, quotes = stored_priorities(store)
     if not len(ranked):
@@ -226,7 +226,8 @@ def service_briefs(store: Store, embedder: "Embedder", service_nos: list[int] | 
     unknown = sorted(set(wanted) - set(known))
     if unknown:
         raise ValueError(f"no ranked themes for service(s) {unknown}; services with comments: {known[0]}-{known[-1]}")
-    return [service_brief(n, ranked, coded, None, services, aspects, lang=lang, quotes=quotes) for n in wanted]
+    evidence = Evidence(ranked, coded, StoredQuotes(quotes), services, aspects)
+    return [service_brief(n, evidence, lang=lang) for n in wanted]
 
 
 def themed_comments(store: Store) -> pd.DataFrame:

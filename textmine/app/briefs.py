@@ -4,8 +4,6 @@ not wait for)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -33,16 +31,13 @@ def priorities(path: str, version: float) -> tuple[pd.DataFrame, pd.DataFrame, p
 def brief(comments: pd.DataFrame, services: pd.DataFrame, ranked: pd.DataFrame, quotes: pd.DataFrame,
           aspects: pd.DataFrame, service_no: int, lang: str) -> Brief:
     """One service's brief from its ``comments``, the stored ranking and quotes (no embedding needed)."""
-    from textmine.insights.brief import service_brief
+    from textmine.insights.brief import Evidence, StoredQuotes, service_brief
 
-    return service_brief(service_no, ranked, comments, None, services, aspects, lang=lang, quotes=quotes)
+    return service_brief(service_no, Evidence(ranked, comments, StoredQuotes(quotes), services, aspects), lang=lang)
 
 
-def docx_bytes(value: Brief) -> bytes:
-    """The brief as a DOCX file's bytes."""
-    from textmine.insights.brief import briefs_docx
+def docx_bytes(markdown: str, lang: str) -> bytes:
+    """A brief's Markdown, as shown (and possibly edited) on screen, as a DOCX file's bytes."""
+    from textmine.insights.brief import markdown_docx
 
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / "brief.docx"
-        briefs_docx([value], target)
-        return target.read_bytes()
+    return markdown_docx([markdown], lang)

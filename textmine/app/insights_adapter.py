@@ -75,21 +75,24 @@ def export_table(quotes: pd.DataFrame) -> pd.DataFrame:
     return quotes.reindex(columns=EXPORT_COLUMNS).astype(object).where(lambda f: f.notna(), None).reset_index(drop=True)
 
 
-def export_markdown(quotes: pd.DataFrame, title: str) -> str:
-    """A Markdown list of quotes with attribution; Markdown characters in the texts are escaped."""
+def export_markdown(quotes: pd.DataFrame, title: str, lang: str = "en") -> str:
+    """A Markdown list of quotes with attribution in ``lang``; only what Markdown would read as markup is
+    escaped in the texts."""
     from textmine import insights
+    from textmine.insights.markdown import escape
 
     table = export_table(quotes)
-    table["text"] = table["text"].map(escape_markdown)
-    return insights.quotes_markdown(table, escape_markdown(title), show_scores=False)
+    table["text"] = table["text"].map(escape)
+    return insights.quotes_markdown(table, escape(title), show_scores=False, lang=lang)
 
 
-def export_docx(quotes: pd.DataFrame, title: str) -> bytes:
-    """A DOCX document with one block quote and an attribution line per quote."""
+def export_docx(quotes: pd.DataFrame, title: str, lang: str = "en") -> bytes:
+    """An A4 DOCX document with one block quote and an attribution line (in ``lang``) per quote."""
     from textmine import insights
 
     with tempfile.TemporaryDirectory() as folder:
-        path = insights.quotes_docx(export_table(quotes), Path(folder) / "quotes.docx", title, show_scores=False)
+        path = insights.quotes_docx(export_table(quotes), Path(folder) / "quotes.docx", title, show_scores=False,
+                                    lang=lang)
         return path.read_bytes()
 
 

@@ -138,19 +138,30 @@ def _mmr(scores: pd.DataFrame, similarity: np.ndarray, floor: float, k: int, div
     return chosen, redundancies, mmrs
 
 
-def attribution(row: pd.Series | dict) -> str:
-    """Human-readable source of a quote: service, region, language and report line."""
+ATTRIBUTION_WORDS = {  # the words of an attribution per language: service, line, language names
+    "en": ("service {n}", "line {line}", {"kk": "Kazakh", "ru": "Russian", "mixed": "mixed"}),
+    "kk": ("{n}-қызмет", "{line}-жол", {"kk": "қазақша", "ru": "орысша", "mixed": "аралас"}),
+    "ru": ("услуга {n}", "строка {line}", {"kk": "казахский", "ru": "русский", "mixed": "смешанный"}),
+}
+
+
+def attribution(row: pd.Series | dict, lang: str = "en") -> str:
+    """Human-readable source of a quote in ``lang`` (en, kk or ru): service, region, language and report line."""
+    if lang not in ATTRIBUTION_WORDS:
+        raise ValueError(f"attribution language must be one of {', '.join(ATTRIBUTION_WORDS)}, not {lang!r}")
+    service, line, languages = ATTRIBUTION_WORDS[lang]
     get = row.get
     parts = []
     if _present(get("service_no")):
         name = f" «{get('service_name')}»" if _present(get("service_name")) else ""
-        parts.append(f"service {int(get('service_no'))}{name}")
-    for key in ("region", "lang"):
-        if _present(get(key)):
-            parts.append(str(get(key)))
+        parts.append(service.format(n=int(get("service_no"))) + name)
+    if _present(get("region")):
+        parts.append(str(get("region")))
+    if _present(get("lang")):
+        parts.append(languages.get(str(get("lang")), str(get("lang"))))
     if _present(get("source_line")):
         source = get("source_file") if _present(get("source_file")) else "source"
-        parts.append(f"{source}, line {int(get('source_line'))}")
+        parts.append(f"{source}, {line.format(line=int(get('source_line')))}")
     return "; ".join(parts)
 
 

@@ -52,7 +52,9 @@ def render(ctx: Context) -> None:
     if mode != "counts":
         st.caption(ctx.t("pct_note"))
     table_key = f"xt_table_{attribute}_{mode}"
-    st.dataframe(view, key=table_key, on_select=lambda: _pick_cell(table_key, themes), selection_mode="single-cell")
+    number = st.column_config.NumberColumn(format="%d" if mode == "counts" else "%.1f%%")
+    st.dataframe(view, key=table_key, on_select=lambda: _pick_cell(table_key, themes), selection_mode="single-cell",
+                 column_config={column: number for column in view.columns})
     st.subheader(ctx.t("open_cell"))
     left, right = st.columns(2)
     values = counts.columns.astype(str).tolist()

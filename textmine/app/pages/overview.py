@@ -6,7 +6,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from textmine.app.charts import SCORE_FORMAT, SHARE_FORMAT, count_axis, label_axis, short_labels
 from textmine.app.context import Context
+from textmine.app.i18n import LANGUAGE_NAMES
 from textmine.app.query import service_theme_shares, summary, theme_counts, value_counts
 
 
@@ -23,9 +25,13 @@ def render(ctx: Context) -> None:
         return
     langs = value_counts(ctx.corpus, ctx.selection, "lang").rename(columns={"value": "lang"})
     st.subheader(ctx.t("language_mix"))
-    st.altair_chart(alt.Chart(langs).mark_bar().encode(
-        x=alt.X("count:Q", title=ctx.t("count")), y=alt.Y("lang:N", sort="-x", title=ctx.t("language")),
-        tooltip=["lang", "count"]), width="stretch")
+    if len(langs) == 1:  # one bar would say nothing a sentence cannot
+        only, n = langs["lang"].iloc[0], int(langs["count"].iloc[0])
+        st.caption(ctx.t("one_language", language=LANGUAGE_NAMES.get(only, only), n=n))
+    else:
+        st.altair_chart(alt.Chart(langs).mark_bar().encode(
+            x=alt.X("count:Q", axis=count_axis(ctx.t("count"))), y=alt.Y("lang:N", sort="-x", title=ctx.t("language")),
+            tooltip=["lang", alt.Tooltip("count:Q", format="d")]), width="stretch")
     if not ctx.corpus.has_themes:
         st.info(ctx.t("no_themes"))
         return
@@ -34,21 +40,28 @@ def render(ctx: Context) -> None:
     counts["polarity_name"] = counts["polarity"].map(ctx.polarity_name)
     st.subheader(ctx.t("themes_by_polarity"))
     st.altair_chart(alt.Chart(counts).mark_bar().encode(
-        x=alt.X("sum(count):Q", title=ctx.t("count")),
-        y=alt.Y("theme_name:N", sort="-x", title=ctx.t("theme")),
+        x=alt.X("sum(count):Q", axis=count_axis(ctx.t("count"))),
+        y=alt.Y("theme_name:N", sort="-x", axis=label_axis()),
         color=alt.Color("polarity_name:N", title=ctx.t("polarity")),
         tooltip=["theme_name", "polarity_name", "count"]).interactive(), width="stretch")
     shares = service_theme_shares(ctx.corpus, ctx.selection)
     if shares.empty:
         return
     shares["theme_name"] = shares["theme"].map(ctx.theme_name)
-    shares["service"] = shares["service_no"].astype(int)
+    services = shares.drop_duplicates("service_no").sort_values("service_no")
+    short = dict(zip(services["service_no"], short_labels(services["service_name"].astype(str).tolist(), width=40)))
+    shares["service"] = [f"{int(n)}. {short[n]}" for n in shares["service_no"]]
     st.subheader(ctx.t("service_theme_heatmap"))
     st.altair_chart(alt.Chart(shares).mark_rect().encode(
-        x=alt.X("theme_name:N", title=ctx.t("theme")), y=alt.Y("service:O", title=ctx.t("service")),
-        color=alt.Color("share:Q", title=ctx.t("share_of_comments"), scale=alt.Scale(scheme="oranges")),
-        tooltip=["service_name", "theme_name", "count", alt.Tooltip("share:Q", format=".0%")]),
-        width="stretch")
+        x=alt.X("theme_name:N", axis=label_axis(ctx.t("theme"), angle=-40)),
+        y=alt.Y("service:N", sort=[f"{int(n)}. {short[n]}" for n in services["service_no"]], axis=label_axis()),
+        color=alt.Color("share:Q", title=ctx.t("share_of_comments"), scale=alt.Scale(scheme="oranges"),
+                        legend=alt.Legend(format="%")),
+        tooltip=[alt.Tooltip("service_name:N", title=ctx.t("service")),
+                 alt.Tooltip("theme_name:N", title=ctx.t("theme")),
+                 alt.Tooltip("count:Q", title=ctx.t("count"), format="d"),
+                 alt.Tooltip("share:Q", title=ctx.t("share_of_comments"), format=SHARE_FORMAT)],
+    ).properties(height=max(300, 20 * len(services))), width="stretch")
     _ratings_scatter(ctx, shares)
 
 
@@ -62,5 +75,9 @@ def _ratings_scatter(ctx: Context, shares: pd.DataFrame) -> None:
     st.altair_chart(alt.Chart(points).mark_circle(size=80).encode(
         x=alt.X("share:Q", title=ctx.t("share_of_comments"), axis=alt.Axis(format="%")),
         y=alt.Y("avg_score:Q", title=ctx.t("avg_score"), scale=alt.Scale(zero=False)),
-        tooltip=["service_name", "count", alt.Tooltip("share:Q", format=".0%"), "avg_score", "satisfaction_pct"],
+        tooltip=[alt.Tooltip("service_name:N", title=ctx.t("service")),
+                 alt.Tooltip("count:Q", title=ctx.t("count"), format="d"),
+                 alt.Tooltip("share:Q", title=ctx.t("share_of_comments"), format=SHARE_FORMAT),
+                 alt.Tooltip("avg_score:Q", title=ctx.t("avg_score"), format=SCORE_FORMAT),
+                 alt.Tooltip("satisfaction_pct:Q", title=ctx.t("satisfaction"), format=".1f")],
     ).interactive(), width="stretch")

@@ -99,12 +99,26 @@ def _basket_section(ctx: Context) -> None:
         if remove is not None:
             st.button(ctx.t("remove"), key="q_remove_button", on_click=_remove, args=(remove,))
         title = ctx.t("basket")
+        chosen_rows = _export_order(ctx, chosen_rows)
         cols = st.columns(4)
-        cols[0].download_button(ctx.t("export_md"), lambda: export_markdown(chosen_rows, title), "quotes.md", "text/markdown",
-                                key="q_md", on_click="ignore")
-        cols[1].download_button(ctx.t("export_docx"), lambda: export_docx(chosen_rows, title), "quotes.docx",
+        cols[0].download_button(ctx.t("export_md"), lambda: export_markdown(chosen_rows, title, ctx.lang), "quotes.md",
+                                "text/markdown", key="q_md", on_click="ignore")
+        cols[1].download_button(ctx.t("export_docx"), lambda: export_docx(chosen_rows, title, ctx.lang), "quotes.docx",
                                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                                 key="q_docx", on_click="ignore")
         cols[2].download_button(ctx.t("export_csv"), lambda: export_csv(chosen_rows), "quotes.csv", "text/csv",
                                 key="q_csv", on_click="ignore")
         cols[3].button(ctx.t("clear_basket"), on_click=_clear_basket, key="q_clear")
+
+
+def _export_order(ctx: Context, chosen: pd.DataFrame) -> pd.DataFrame:
+    """The basket in the export order picked here (grouped by service or interleaved), with each service's count."""
+    if chosen["service_no"].nunique() < 2:
+        return chosen
+    from textmine.insights.export import interleave, service_counts
+
+    st.caption(service_counts(chosen, ctx.lang))
+    how = st.radio(ctx.t("export_order"), ("grouped", "interleaved"), format_func=lambda h: ctx.t(f"order_{h}"),
+                   horizontal=True, key="q_export_order")
+    by_service = chosen.sort_values("service_no", kind="stable", na_position="last")
+    return by_service if how == "grouped" else interleave(by_service)

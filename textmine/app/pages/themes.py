@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import data
+from textmine.app.charts import count_axis, label_axis, short_labels
 from textmine.app.context import Context, quote_list, quotes_table, topics_or_notice
 from textmine.app.insights_adapter import representative_quotes
 from textmine.app.query import (
@@ -25,9 +26,12 @@ def _bar(ctx: Context, selection: Selection, column: str, title: str) -> None:
     chart_data = value_counts(ctx.corpus, selection, column, limit=15)
     if chart_data.empty:
         return
+    chart_data["label"] = short_labels(chart_data["value"].tolist(), width=40)
     st.altair_chart(alt.Chart(chart_data, title=title).mark_bar().encode(
-        x=alt.X("count:Q", title=ctx.t("count")), y=alt.Y("value:N", sort="-x", title=None),
-        tooltip=["value", "count"]), width="stretch")
+        x=alt.X("count:Q", axis=count_axis(ctx.t("count"))),
+        y=alt.Y("label:N", sort="-x", axis=label_axis()),
+        tooltip=[alt.Tooltip("value:N", title=title), alt.Tooltip("count:Q", title=ctx.t("count"), format="d")]),
+        width="stretch")
 
 
 def render(ctx: Context) -> None:
