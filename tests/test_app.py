@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -17,10 +18,11 @@ import yaml
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.util import calc_hash  # noqa: E402
 
 from textmine.app.demo import build_demo_store  # noqa: E402
 from textmine.app.insights_adapter import escape_markdown, export_csv, export_docx, export_markdown  # noqa: E402
-from textmine.app.query import Selection, crosstab, open_corpus, percentages, rows, value_counts, with_ids  # noqa: E402
+from textmine.app.query import NOT_STATED, Selection, crosstab, open_corpus, percentages, rows, value_counts, with_ids  # noqa: E402
 from textmine.app.taxonomy_edit import promote_theme  # noqa: E402
 from textmine.classify.taxonomy import Names, Theme, default_taxonomy_path, load_taxonomy  # noqa: E402
 from textmine.store import Store  # noqa: E402
@@ -78,7 +80,10 @@ def _sql(path: Path, query: str, params: list | None = None):
 
 
 def _page(at: AppTest, page: str) -> AppTest:
-    at.sidebar.radio(key="page").set_value(page).run()
+    """Open the app's page ``page`` (its url path). AppTest can switch only to file pages, so this sets the
+    page hash a browser at ``/<page>`` would request (``st.Page`` hashes its url path)."""
+    at._page_hash = calc_hash(page)
+    at.run()
     assert not at.exception, at.exception
     return at
 
@@ -116,6 +121,39 @@ def test_interface_language_switch(app: AppTest) -> None:
     assert "Услуга" in [widget.label for widget in app.sidebar.multiselect]
 
 
+def test_language_switch_keeps_the_filters(app: AppTest, store_path: Path) -> None:
+    (expected,) = _sql(store_path, "SELECT count(*) FROM comments c JOIN comment_themes t USING (id) WHERE c.region IS NULL "
+                                   "AND list_contains(string_split(t.themes, ';'), 'queues') AND t.polarity = 'complaint'")[0]
+    (total,) = _sql(store_path, "SELECT count(*) FROM comments")[0]
+    app.sidebar.multiselect(key="f_theme").set_value(["queues"])
+    app.sidebar.multiselect(key="f_polarity").set_value(["complaint"])
+    app.sidebar.multiselect(key="f_region").set_value([NOT_STATED]).run()
+    taxonomy = load_taxonomy()
+    names = {"kk": "Өңір көрсетілмеген", "ru": "Регион не указан", "en": "Region not stated"}
+    for lang in ("kk", "ru", "en", "kk"):
+        app.sidebar.radio(key="ui_lang").set_value(lang).run()
+        assert not app.exception, app.exception
+        assert f"{expected} " in app.sidebar.caption[0].value and f"{total}" in app.sidebar.caption[0].value
+        theme = app.sidebar.multiselect(key="f_theme")
+        assert theme.value == ["queues"] and theme.format_func("queues") == getattr(taxonomy.theme("queues").name, lang)
+        assert app.sidebar.multiselect(key="f_region").format_func(NOT_STATED) == names[lang]
+        assert app.sidebar.multiselect(key="f_polarity").value == ["complaint"]
+    assert dict(app.query_params) == {"ui": "kk", "theme": "queues", "polarity": "complaint", "region": NOT_STATED}
+
+
+def test_a_shared_link_restores_the_filters_and_language(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTMINE_STORE", str(store_path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"ui": "ru", "theme": ["queues", "costs"], "region": "no such region"})
+    at.run()
+    (expected,) = _sql(store_path, "SELECT count(*) FROM comment_themes WHERE list_has_any(string_split(themes, ';'), "
+                                   "['queues', 'costs'])")[0]
+    assert at.header[0].value == "Обзор"
+    assert at.sidebar.multiselect(key="f_theme").value == ["queues", "costs"]
+    assert at.sidebar.multiselect(key="f_region").value == []
+    assert f"Выбрано отзывов: {expected} " in at.sidebar.caption[0].value
+
+
 def test_themes_page_shows_the_theme_and_its_quotes(app: AppTest, store_path: Path) -> None:
     _page(app, "themes").selectbox(key="th_theme").set_value("queues").run()
     (size,) = _sql(store_path, "SELECT count(*) FROM comment_themes WHERE list_contains(string_split(themes, ';'), 'queues')")[0]
@@ -133,12 +171,26 @@ def test_services_page_card_matches_the_services_table(app: AppTest, store_path:
     assert _metric(app, "Респонденттер (N)") == str(n)
 
 
-def test_quotes_full_text_search_and_basket(app: AppTest, store_path: Path) -> None:
+def _found(at: AppTest) -> list[str]:
+    """Quote texts shown with highlighted search hits, as plain text (highlight markup and escapes removed)."""
+    marked = [m.value for m in at.markdown if ":orange-background[" in m.value]
+    return [re.sub(r"\\(.)", r"\1", re.sub(r":orange-background\[((?:\\.|[^\]\\])*)\]", r"\1", m)) for m in marked]
+
+
+def _hits(at: AppTest) -> list[str]:
+    """The highlighted words of the shown quotes."""
+    return [hit for m in at.markdown for hit in re.findall(r":orange-background\[((?:\\.|[^\]\\])*)\]", m.value)]
+
+
+def test_quotes_full_text_search_finds_kazakh_word_forms_and_fills_the_basket(app: AppTest, store_path: Path) -> None:
     _page(app, "quotes").text_input(key="q_text").input("кезек").run()
-    (expected,) = _sql(store_path, "SELECT count(*) FROM comments WHERE contains(lower(text), 'кезек')")[0]
+    (plain,) = _sql(store_path, "SELECT count(*) FROM comments WHERE contains(lower(text), 'кезек')")[0]
+    (expected,) = _sql(store_path, "SELECT count(*) FROM comments WHERE regexp_matches(lower(text), 'кезек|кезег')")[0]
+    assert expected > plain  # кезегін, кезегі… are found too
     assert f"{expected} / " in app.caption[0].value
-    shown = _texts(app)
-    assert shown and all("кезек" in text.lower() for text in shown)
+    shown = _found(app)
+    assert len(shown) == 20 and all(re.search("кезек|кезег", text.lower()) for text in shown)
+    assert {hit.lower()[:5] for hit in _hits(app)} == {"кезек", "кезег"}
     first = next(b for b in app.button if b.label == "Себетке")
     first.click().run()
     assert app.expander[0].label == "Себетте 1 дәйексөз"
@@ -148,11 +200,18 @@ def test_quotes_full_text_search_and_basket(app: AppTest, store_path: Path) -> N
     assert app.expander[0].label == "Себетте 0 дәйексөз"
 
 
+def test_search_without_hits_says_so_and_offers_the_semantic_search(app: AppTest) -> None:
+    _page(app, "quotes").text_input(key="q_text").input("zzzqqq").run()
+    assert "0 / " in app.caption[0].value and "«zzzqqq» табылмады" in app.caption[0].value
+    app.button(key="q_try_semantic").click().run()
+    assert app.text_input(key="q_semantic").value == "zzzqqq" and app.text_input(key="q_text").value == ""
+
+
 def test_comment_text_is_never_rendered_as_markup(app: AppTest) -> None:
     _page(app, "quotes").text_input(key="q_text").input("javascript").run()
-    assert _texts(app) == [HOSTILE]
+    assert _found(app) == [HOSTILE] and _hits(app) == ["javascript"]
     markup = [e.value for e in app.markdown] + [e.value for e in app.caption]
-    assert not any("<b>" in value or "<script>" in value for value in markup)
+    assert not any("<b>" in value or "<script>" in value or "**x**" in value for value in markup)
 
 
 def test_exports_carry_the_quotes(store_path: Path) -> None:
@@ -187,7 +246,14 @@ def test_label_review_writes_feedback(store_path: Path, monkeypatch: pytest.Monk
     assert {(t, d) for t, d, _ in saved if d != "polarity"} == (
         {(t, "accept") for t in after} | {(t, "reject") for t in before if t not in after})
     assert [p for _, d, p in saved if d == "polarity"] == [new_polarity]
-    assert len(_frame(at, "decision")) == len(saved)
+    taxonomy = load_taxonomy()
+    corrections = _frame(at, "Түзетілген тақырыптар")
+    assert corrections["Мәтін"].tolist() == [shown]
+    assert corrections["Түзетілген тақырыптар"].iloc[0] == " · ".join(taxonomy.theme(t).name.kk for t in sorted(after))
+    assert corrections["Түзетілген бағыты"].iloc[0] == next(p.name.kk for p in taxonomy.polarities if p.id == new_polarity)
+    (size,) = _sql(own, "SELECT count(*) FROM comments")[0]
+    assert [bar.proto.text for bar in at.get("progress")] == [f"Тексерілді: 1 / {size}"]
+    assert _texts(at)[0] != shown  # the reviewed comment left the queue
 
 
 def test_crosstab_counts_percentages_and_cell_quotes(app: AppTest, store_path: Path) -> None:
@@ -270,15 +336,19 @@ def test_semantic_search_in_russian_finds_kazakh_quotes(embedded_store: Path, mo
                                                         tmp_path: Path) -> None:
     at = _page(_embedded_app(embedded_store, monkeypatch, tmp_path / "d.yaml"), "quotes")
 
-    def queue_hits(query: str) -> int:
+    def shown(query: str) -> list[str]:
         at.text_input(key="q_semantic").input(query).run()
         assert not at.exception, at.exception
-        shown = _texts(at)[:10]
-        assert len(shown) == 10
-        return sum("кезек" in text.lower() for text in shown)
+        return _texts(at)
 
-    assert queue_hits("очередь в ЦОНе, талоны") > queue_hits("сроки оказания услуги затянуты")
-    assert any("40 " in caption.value or " 40" in caption.value for caption in at.caption)
+    def queue_share(texts: list[str]) -> float:
+        return sum("кезек" in text.lower() for text in texts) / max(len(texts), 1)
+
+    queues = shown("очередь в ЦОНе, талоны")
+    deadlines = shown("сроки оказания услуги затянуты")
+    assert queues and deadlines and queue_share(queues) > queue_share(deadlines)
+    assert shown("рецепт борща") == []  # nothing is close: no 50 unrelated quotes
+    assert any(info.value.startswith("Мағынасы жақын пікір жоқ") for info in at.info)
 
 
 def test_discovery_clusters_feed_the_quotes_filter_and_promote(embedded_store: Path, monkeypatch: pytest.MonkeyPatch,

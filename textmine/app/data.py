@@ -66,6 +66,14 @@ def embedder():
     return default_embedder()
 
 
+@st.cache_resource(show_spinner="…", max_entries=2)
+def word_index(path: str, version: float):
+    """The store's word forms by Kazakh/Russian lemma (built on the first full-text search per store version)."""
+    from textmine.app.search import build_index
+
+    return build_index(corpus(path, version))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def options(path: str, version: float, column: str) -> list:
     """Distinct values of ``column`` for a filter, read once per store version."""
@@ -120,8 +128,10 @@ def topics(path: str, version: float, rows: tuple[int, ...], seed: int = 0):
     return found
 
 
-def feedback(path: Path) -> pd.DataFrame:
-    """Analysts' saved label decisions as last published (empty when the store has none yet)."""
+@st.cache_data(show_spinner=False, max_entries=4)
+def feedback(path: Path, version: float) -> pd.DataFrame:
+    """Analysts' saved label decisions as last published (empty when the store has none yet), newest first;
+    read once per store version."""
     import duckdb
 
     from textmine import schema
@@ -132,6 +142,21 @@ def feedback(path: Path) -> pd.DataFrame:
         if "label_feedback" not in tables:
             return schema.empty(schema.LABEL_FEEDBACK)
         return con.execute('SELECT * FROM label_feedback ORDER BY "at" DESC').df()
+
+
+def corrections(decided: pd.DataFrame) -> pd.DataFrame:
+    """Each reviewed comment's latest correction from ``label_feedback`` rows: ``comment_id``, ``themes``
+    (the accepted themes, ``;``-joined), ``polarity`` (the fixed polarity or ``None``) and ``at``."""
+    if decided.empty:
+        return pd.DataFrame(columns=["comment_id", "themes", "polarity", "at"])
+    latest = decided[decided["at"] == decided.groupby("comment_id")["at"].transform("max")]
+    grouped = latest.groupby("comment_id", sort=False)
+    return pd.DataFrame({
+        "themes": grouped.apply(lambda g: ";".join(sorted(g.loc[g["decision"] == "accept", "theme"])), include_groups=False),
+        "polarity": grouped.apply(lambda g: next(iter(g.loc[g["decision"] == "polarity", "polarity"]), None),
+                                  include_groups=False),
+        "at": grouped["at"].first(),
+    }).reset_index().sort_values("at", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def decisions(comment_id: str, before: list[str], after: list[str], old_polarity: str | None,

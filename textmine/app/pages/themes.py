@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import data
-from textmine.app.context import Context, quote_list, quotes_table, topics_or_notice
+from textmine.app.context import Context, cluster_labels, keywords, quote_list, quotes_table, topics_or_notice
 from textmine.app.insights_adapter import representative_quotes
 from textmine.app.query import (
     Selection,
@@ -71,10 +71,8 @@ def _sub_clusters(ctx: Context, selection: Selection) -> None:
     found = topics_or_notice(ctx, data.discovery_sample(positions(ctx.corpus, selection)))
     if found is None:
         return
-    label = "label_kk" if ctx.lang == "kk" else "label_ru"
-    keywords = "keywords_kk" if ctx.lang == "kk" else "keywords_ru"
     st.dataframe(pd.DataFrame({
-        ctx.t("cluster"): found.clusters[label].fillna(found.clusters["label_ru"]).fillna(""),
-        ctx.t("size"): found.clusters["size"],
-        ctx.t("keywords"): found.clusters[keywords].map(", ".join),
+        ctx.t("cluster"): cluster_labels(ctx, found.clusters),
+        ctx.t("size"): found.clusters["size"].to_numpy(),
+        ctx.t("keywords"): keywords(ctx, found.clusters),
     }), hide_index=True, key="th_sub_table")
