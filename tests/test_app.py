@@ -254,6 +254,23 @@ def test_label_review_writes_feedback(store_path: Path, monkeypatch: pytest.Monk
     (size,) = _sql(own, "SELECT count(*) FROM comments")[0]
     assert [bar.proto.text for bar in at.get("progress")] == [f"Тексерілді: 1 / {size}"]
     assert _texts(at)[0] != shown  # the reviewed comment left the queue
+    _page(at, "quotes").text_input(key="q_text").input(shown).run()
+    card = [c.value for c in at.caption if c.value.startswith("✎ түзетілді")]
+    assert len(card) == 1 and escape_markdown(corrections["Түзетілген тақырыптар"].iloc[0]) in card[0]
+
+
+def test_corrections_keep_each_comments_latest_decisions() -> None:
+    from textmine.app.data import corrections
+
+    decided = pd.DataFrame([
+        ("a", "queues", "accept", None, "2026-01-01T10:00:00"), ("a", "costs", "reject", None, "2026-01-01T10:00:00"),
+        ("a", "costs", "accept", None, "2026-01-02T10:00:00"), ("a", "documents", "accept", None, "2026-01-02T10:00:00"),
+        ("a", None, "polarity", "praise", "2026-01-02T10:00:00"), ("b", "queues", "reject", None, "2026-01-01T09:00:00"),
+    ], columns=["comment_id", "theme", "decision", "polarity", "at"])
+    found = corrections(decided).set_index("comment_id")
+    assert found.loc["a"].tolist() == ["costs;documents", "praise", "2026-01-02T10:00:00"]
+    assert found.loc["b", "themes"] == "" and pd.isna(found.loc["b", "polarity"])
+    assert found.index.tolist() == ["a", "b"]  # newest first
 
 
 def test_crosstab_counts_percentages_and_cell_quotes(app: AppTest, store_path: Path) -> None:
@@ -426,3 +443,21 @@ def test_recommendations_page_counts_top_problems_per_theme(ranked_store: Path, 
     shown = dict(zip(summary["Тақырып"], summary["Үздік 3 мәселе арасында (қызмет саны)"]))
     taxonomy = load_taxonomy()
     assert {name: count for name, count in shown.items() if count} == {taxonomy.theme(t).name.kk: c for t, c in counts.items()}
+
+
+def test_cluster_labels_follow_the_interface_language_and_differ() -> None:
+    from types import SimpleNamespace
+
+    from textmine.app.context import cluster_labels, keywords
+
+    clusters = pd.DataFrame({
+        "label_kk": ["кезек, талон", "кезек, талон", None],
+        "label_ru": ["очередь, талон", "талон, очередь", None],
+        "keywords_kk": [["кезек", "талон", "терезе"], ["кезек", "талон", "күту"], ["портал", "жүйе"]],
+        "keywords_ru": [["очередь", "талон"], ["талон", "очередь", "ожидание"], ["сайт"]],
+    })
+    assert cluster_labels(SimpleNamespace(lang="kk"), clusters) == ["кезек, талон", "кезек, талон · күту", "портал, жүйе, сайт"]
+    assert cluster_labels(SimpleNamespace(lang="en"), clusters) == ["очередь, талон", "талон, очередь · ожидание",
+                                                                   "сайт, портал, жүйе"]
+    assert keywords(SimpleNamespace(lang="ru"), clusters, n=3) == ["очередь, талон, кезек", "талон, очередь, ожидание",
+                                                                   "сайт, портал, жүйе"]

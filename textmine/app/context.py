@@ -75,6 +75,17 @@ class Context:
                  f"{row.get('source_file')}:{row.get('source_line')}"]
         return " · ".join(str(p) for p in parts if p is not None and not pd.isna(p))
 
+    def correction(self, comment_id: str) -> str:
+        """``corrected <when>: themes · polarity`` for a comment an analyst corrected, else ``''``."""
+        from textmine.app import data
+
+        found = data.corrected(self.path, self.version).get(comment_id)
+        if found is None:
+            return ""
+        themes, polarity, at = found
+        fixed = [self.chips(themes) or "—", self.polarity_name(polarity) if polarity else ""]
+        return f"✎ {self.t('corrected', at=at)}: {' · '.join(part for part in fixed if part)}"
+
     def definition(self, theme_id: str) -> str:
         """A theme's definition in the interface language when the taxonomy has one, else English."""
         theme = self.taxonomy.theme(theme_id)
@@ -165,6 +176,9 @@ def quote_card(ctx: Context, row: pd.Series, key: str, extra: str = "", hits: fr
         evidence = ctx.evidence(row.get("theme_evidence"))
         if evidence:
             st.caption(escape_markdown(evidence))
+        correction = ctx.correction(row["id"])
+        if correction:
+            st.caption(escape_markdown(correction))
         inside = row["id"] in basket()
         st.button(ctx.t("in_basket") if inside else ctx.t("add_to_basket"), key=f"{key}-{row['id']}",
                   disabled=inside, on_click=_add, args=(row["id"],))

@@ -159,6 +159,13 @@ def corrections(decided: pd.DataFrame) -> pd.DataFrame:
     }).reset_index().sort_values("at", ascending=False, kind="stable").reset_index(drop=True)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def corrected(path: Path, version: float) -> dict[str, tuple[str, str | None, str]]:
+    """Reviewed comment id -> (corrected themes, corrected polarity or ``None``, when), once per store version."""
+    found = corrections(feedback(path, version))
+    return {row.comment_id: (row.themes, row.polarity, row.at) for row in found.itertuples()}
+
+
 def decisions(comment_id: str, before: list[str], after: list[str], old_polarity: str | None,
               new_polarity: str | None) -> pd.DataFrame:
     """Feedback rows for one reviewed comment: accept kept and added themes, reject removed ones, and a

@@ -62,6 +62,9 @@ FILTERS = (
     FilterSpec("f_rating", "rating", "rating", "rating"),
 )
 FILTER_KEYS = tuple(spec.key for spec in FILTERS)
+# Widgets whose option labels follow the interface language (the filters and the pages' theme/value pickers).
+LANGUAGE_BOUND = (*FILTER_KEYS, "th_theme", "ov_theme", "xt_attribute", "xt_theme", "xt_value", "xt_mode", "q_cluster",
+                  "dc_cluster")
 UI_LANG = "ui_lang"
 UI_PARAM = "ui"
 URL_READ = "_url_read"
@@ -72,11 +75,14 @@ def _reset_filters() -> None:
         st.session_state[key] = []
 
 
-def _keep_filters() -> None:
-    """On a language switch, hold each filter's chosen ids as values, so the widgets redraw them with the
-    new language's labels (the browser would send back the old language's labels, which match nothing)."""
-    for key in FILTER_KEYS:
-        st.session_state[key] = list(st.session_state.get(key, []))
+def _keep_choices() -> None:
+    """On a language switch, hold each language-bound widget's chosen ids as values, so the widgets redraw
+    them with the new language's labels (the browser would send back the old language's labels, which
+    match nothing)."""
+    for key in LANGUAGE_BOUND:
+        if key in st.session_state:
+            value = st.session_state[key]
+            st.session_state[key] = list(value) if isinstance(value, list) else value
 
 
 def _choices(spec: FilterSpec, corpus: Corpus, path: str, version: float) -> list:
@@ -142,7 +148,7 @@ def main() -> None:
         st.stop()
     _read_url(corpus, str(path), version)
     lang = st.sidebar.radio("Тіл / Язык / Language", LANGUAGES, format_func=LANGUAGE_NAMES.get, key=UI_LANG,
-                            horizontal=True, on_change=_keep_filters)
+                            horizontal=True, on_change=_keep_choices)
     unfiltered = Context(path=path, version=version, corpus=corpus, taxonomy=data.taxonomy(), lang=lang,
                          selection=Selection())
     ctx = replace(unfiltered, selection=select(corpus, filter_widgets(unfiltered)))

@@ -25,6 +25,7 @@ def _bar(ctx: Context, selection: Selection, column: str, title: str) -> None:
     chart_data = value_counts(ctx.corpus, selection, column, limit=15)
     if chart_data.empty:
         return
+    chart_data["value"] = [ctx.value_name(column, value) for value in chart_data["value"]]
     st.altair_chart(alt.Chart(chart_data, title=title).mark_bar().encode(
         x=alt.X("count:Q", title=ctx.t("count")), y=alt.Y("value:N", sort="-x", title=None),
         tooltip=["value", "count"]), width="stretch")
