@@ -8,6 +8,9 @@ pipeline writes; feedback is written to the store itself (briefly), which publis
 
 from __future__ import annotations
 
+import importlib
+import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -66,12 +69,34 @@ def embedder():
     return default_embedder()
 
 
-@st.cache_resource(show_spinner="…", max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def word_index(path: str, version: float):
-    """The store's word forms by Kazakh/Russian lemma (built on the first full-text search per store version)."""
+    """The store's word forms by Kazakh/Russian lemma, built once per store version (a caller arriving while
+    it is being built waits for that build)."""
     from textmine.app.search import build_index
 
     return build_index(corpus(path, version))
+
+
+_WARMING: set[object] = set()
+HEAVY_IMPORTS = ("textmine.insights",)  # scipy/statsmodels behind the Themes and Services pages (seconds)
+
+
+def warm_imports() -> None:
+    """Import :data:`HEAVY_IMPORTS` in the background once per process, after the first page is drawn, so
+    a first visit to Themes or Services does not wait for them."""
+    if "imports" not in _WARMING:
+        _WARMING.add("imports")
+        threading.Thread(target=lambda: [importlib.import_module(name) for name in HEAVY_IMPORTS],
+                         name="textmine-imports", daemon=True).start()
+
+
+def warm_word_index(path: str, version: float) -> None:
+    """Start building :func:`word_index` in the background (once per store version and process), so the
+    lemmatisers' import (seconds) overlaps the user typing a first search."""
+    if (path, version) not in _WARMING:
+        _WARMING.add((path, version))
+        threading.Thread(target=word_index, args=(path, version), name="textmine-word-index", daemon=True).start()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -90,6 +115,29 @@ def vector_embedder(path: str, version: float):
         return embedder()
     except FileNotFoundError:
         return None
+
+
+@dataclass(frozen=True)
+class VectorModel:
+    """Which cached vectors to read: the embedding model's id and vector size (no model loaded)."""
+
+    model_id: str
+    dim: int
+
+
+def vector_model(path: str, version: float) -> VectorModel | object | None:
+    """The default model's id and size, as its folder's ``textmine_model.json`` says, when the store caches
+    passage vectors (reading them needs no model: a first Themes visit does not wait for one to load); the
+    loaded embedder when the folder does not say; ``None`` without vectors or model."""
+    from textmine.embed.base import read_model_info
+    from textmine.embed.default import default_model_dir
+
+    if not has_vectors(corpus(path, version)):
+        return None
+    info = read_model_info(default_model_dir())
+    if {"model_id", "dim"} <= set(info):
+        return VectorModel(str(info["model_id"]), int(info["dim"]))
+    return vector_embedder(path, version)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -158,3 +158,4 @@ def main() -> None:
     st.title(ctx.t("app_title"))
     st.header(page.title)
     page.run()
+    data.warm_imports()

@@ -73,6 +73,7 @@ def render(ctx: Context) -> None:
     words = left.text_input(ctx.t("full_text"), key="q_text")
     query = right.text_input(ctx.t("semantic"), key="q_semantic")
     hits: frozenset[str] = frozenset()
+    data.warm_word_index(str(ctx.path), ctx.version)
     if words.strip():
         selection, hits = with_forms(selection, data.word_index(str(ctx.path), ctx.version), words)
     total = count(ctx.corpus, selection)

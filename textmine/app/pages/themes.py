@@ -54,8 +54,8 @@ def render(ctx: Context) -> None:
     with right:
         _bar(ctx, in_theme, "region", ctx.t("by_region"))
     st.subheader(ctx.t("representative_quotes"))
-    embedder = data.vector_embedder(str(ctx.path), ctx.version)
-    quote_list(ctx, representative_quotes(ctx.corpus, ctx.selection, theme=theme, k=5, embedder=embedder), key="th_rep")
+    model = data.vector_model(str(ctx.path), ctx.version)
+    quote_list(ctx, representative_quotes(ctx.corpus, ctx.selection, theme=theme, k=5, embedder=model), key="th_rep")
     st.subheader(ctx.t("all_quotes"))
     score = ctx.corpus.score(theme)
     shown = rows(ctx.corpus, in_theme, order=f"{score} DESC NULLS LAST, pos", limit=TABLE_ROWS,
