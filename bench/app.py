@@ -5,11 +5,13 @@ By default on a copy of the bundled store (986 quotes, with its cached vectors),
 ``--n N`` on a synthetic store (seed comments recombined, keyword themes). Measured in one fresh process with
 Streamlit's AppTest (server-side script runs, no browser paint): the first page (cold caches), a new session
 on the warm process, filter changes (region, theme), the interface-language switch, each page's first
-visit, and the full-text search (the first builds the word index). The load average is printed beside,
-since the machine may be shared. With ``--time-save`` it also times saving one review decision (this adds
+visit, and the full-text search (the first builds the word index). ``--think S`` waits S seconds after the
+first page and before each first visit, as a user reading the page would (the app warms heavy imports
+and the word index in the background meanwhile); 0 fires every step at once. The load average is printed
+beside, since the machine may be shared. With ``--time-save`` it also times saving one review decision (this adds
 a feedback row to the store).
 
-    .venv/bin/python bench/app.py [--n 100000] [--store out/bench_app.duckdb] [--rebuild] [--time-save]
+    .venv/bin/python bench/app.py [--think 3] [--n 100000] [--store out/bench_app.duckdb] [--rebuild] [--time-save]
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=None, help="synthetic store of N comments (default: the bundled store)")
     parser.add_argument("--store", type=Path, default=None)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds a user reads before the next page")
     parser.add_argument("--time-save", action="store_true", help="also time saving a review decision (writes it)")
     args = parser.parse_args()
     args.store = args.store or ROOT / "out" / ("bench_app_bundled.duckdb" if args.n is None else "bench_app.duckdb")
@@ -81,6 +84,7 @@ def main() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     _row("first page (Overview, cold process)", _timed(at.run), "first page")
     assert not at.exception, at.exception
+    time.sleep(args.think)
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     _row("new session, warm process", _timed(fresh.run), "new session")
     regions = value_counts(corpus, Selection(), "region", limit=5)["value"].tolist()
@@ -93,6 +97,7 @@ def main() -> None:
     _row("interface language switch (median of 3)", statistics.median(times), "filter change")
     at.sidebar.multiselect(key="f_theme").set_value([]).run()
     for name, _ in PAGES[1:]:
+        time.sleep(args.think)
         at._page_hash = calc_hash(name)  # what a browser at /<name> asks for (AppTest switches only file pages)
         _row(f"first visit: {name}", _timed(at.run), "first visit")
         assert not at.exception, at.exception
@@ -100,6 +105,7 @@ def main() -> None:
         _row(f"  filter change on {name} (median of 3)", statistics.median(times), "filter change")
     at._page_hash = calc_hash("quotes")
     at.run()
+    time.sleep(args.think)
     _row("first full-text search (builds word index)", _timed(at.text_input(key="q_text").input("кезек").run),
          "first visit")
     times = [_timed(at.text_input(key="q_text").input(word).run) for word in ("мерзім ұзақ", "құжат", "портал")]

@@ -81,8 +81,7 @@ def _keep_choices() -> None:
     match nothing)."""
     for key in LANGUAGE_BOUND:
         if key in st.session_state:
-            value = st.session_state[key]
-            st.session_state[key] = list(value) if isinstance(value, list) else value
+            st.session_state[key] = st.session_state[key]  # now a value set in Python, not the browser's label
 
 
 def _choices(spec: FilterSpec, corpus: Corpus, path: str, version: float) -> list:
@@ -108,10 +107,8 @@ def _read_url(corpus: Corpus, path: str, version: float) -> None:
 
 def _write_url(lang: str, chosen: dict[str, list]) -> None:
     """The interface language and the chosen filter ids as the URL's query parameters."""
-    wanted = {UI_PARAM: lang} | {param: [str(value) for value in values] for param, values in chosen.items() if values}
-    current = {key: (st.query_params.get_all(key) if isinstance(value, list) else st.query_params.get(key))
-               for key, value in wanted.items()}
-    if current != wanted or set(st.query_params.keys()) != set(wanted):
+    wanted = {UI_PARAM: [lang]} | {param: [str(value) for value in values] for param, values in chosen.items() if values}
+    if {key: st.query_params.get_all(key) for key in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
 
 
