@@ -381,6 +381,11 @@ def test_discovery_clusters_feed_the_quotes_filter_and_promote(embedded_store: P
     next(b for b in at.button if b.label == "Таксономияға қосу").click().run()
     assert not at.exception, at.exception
     assert load_taxonomy(draft).theme("parking_test") and load_taxonomy(draft).version == load_taxonomy().version + 1
+    at.sidebar.radio(key="ui_lang").set_value("en").run()
+    english = _frame(at, "Keywords")
+    assert english["Label"].str.strip().ne("").all() and english["Label"].is_unique
+    assert english["Keywords"].str.strip().ne("").all() and "ru" not in english.columns
+    at.sidebar.radio(key="ui_lang").set_value("kk").run()
     _page(at, "quotes").multiselect(key="q_cluster").set_value([first]).run()
     assert len(_texts(at)) == min(int(clusters["Көлемі"].iloc[0]), 20)
 
