@@ -29,7 +29,13 @@ from textmine.app.query import (
     with_positions,
     with_theme,
 )
-from textmine.app.search import WordIndex, build_index, highlight, index_words, with_forms
+from textmine.app.search import (
+    WordIndex,
+    build_index,
+    highlight,
+    index_words,
+    with_forms,
+)
 from textmine.store import Store, snapshot_path
 
 

@@ -31,7 +31,7 @@ def _rated(coded: pd.DataFrame, rating: str) -> pd.DataFrame:
 def with_without(coded: pd.DataFrame, rating: str = "rating", theme_ids: list[str] | None = None,
                  level: float = 0.95) -> pd.DataFrame:
     """Per theme: n and mean rating with and without it, the difference and its Welch interval."""
-    from scipy import stats  # imported where used: seconds to import, which the app's pages do not need
+    from scipy import stats  # imported where used: seconds, which the app does not need
 
     rated = _rated(coded, rating)
     scores = rated[rating].astype(float).to_numpy()

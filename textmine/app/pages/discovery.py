@@ -7,7 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import data
-from textmine.app.context import Context, cluster_labels, keywords, quote_list, topics_or_notice
+from textmine.app.context import (
+    Context,
+    cluster_labels,
+    keywords,
+    quote_list,
+    topics_or_notice,
+)
 from textmine.app.pages.quotes import DISCOVERY_ROWS
 from textmine.app.query import positions, rows_by_ids
 from textmine.app.taxonomy_edit import draft_path, promote_theme

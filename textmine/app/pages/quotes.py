@@ -7,7 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import data
-from textmine.app.context import BASKET, Context, basket, cluster_labels, paged_quotes, quote_list
+from textmine.app.context import (
+    BASKET,
+    Context,
+    basket,
+    cluster_labels,
+    paged_quotes,
+    quote_list,
+)
 from textmine.app.insights_adapter import export_csv, export_docx, export_markdown
 from textmine.app.query import (
     SEMANTIC_CUTOFF,

@@ -7,7 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import data
-from textmine.app.context import Context, cluster_labels, keywords, quote_list, quotes_table, topics_or_notice
+from textmine.app.context import (
+    Context,
+    cluster_labels,
+    keywords,
+    quote_list,
+    quotes_table,
+    topics_or_notice,
+)
 from textmine.app.insights_adapter import representative_quotes
 from textmine.app.query import (
     Selection,
