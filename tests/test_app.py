@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -17,10 +18,11 @@ import yaml
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.util import calc_hash  # noqa: E402
 
 from textmine.app.demo import build_demo_store  # noqa: E402
-from textmine.app.insights_adapter import export_csv, export_docx, export_markdown  # noqa: E402
-from textmine.app.query import Selection, crosstab, open_corpus, percentages, rows, value_counts, with_ids  # noqa: E402
+from textmine.app.insights_adapter import escape_markdown, export_csv, export_docx, export_markdown  # noqa: E402
+from textmine.app.query import NOT_STATED, Selection, crosstab, open_corpus, percentages, rows, value_counts, with_ids  # noqa: E402
 from textmine.app.taxonomy_edit import promote_theme  # noqa: E402
 from textmine.classify.taxonomy import Names, Theme, default_taxonomy_path, load_taxonomy  # noqa: E402
 from textmine.insights.markdown import escape  # noqa: E402
@@ -79,7 +81,10 @@ def _sql(path: Path, query: str, params: list | None = None):
 
 
 def _page(at: AppTest, page: str) -> AppTest:
-    at.sidebar.radio(key="page").set_value(page).run()
+    """Open the app's page ``page`` (its url path). AppTest can switch only to file pages, so this sets the
+    page hash a browser at ``/<page>`` would request (``st.Page`` hashes its url path)."""
+    at._page_hash = calc_hash(page)
+    at.run()
     assert not at.exception, at.exception
     return at
 
@@ -117,6 +122,39 @@ def test_interface_language_switch(app: AppTest) -> None:
     assert "Услуга" in [widget.label for widget in app.sidebar.multiselect]
 
 
+def test_language_switch_keeps_the_filters(app: AppTest, store_path: Path) -> None:
+    (expected,) = _sql(store_path, "SELECT count(*) FROM comments c JOIN comment_themes t USING (id) WHERE c.region IS NULL "
+                                   "AND list_contains(string_split(t.themes, ';'), 'queues') AND t.polarity = 'complaint'")[0]
+    (total,) = _sql(store_path, "SELECT count(*) FROM comments")[0]
+    app.sidebar.multiselect(key="f_theme").set_value(["queues"])
+    app.sidebar.multiselect(key="f_polarity").set_value(["complaint"])
+    app.sidebar.multiselect(key="f_region").set_value([NOT_STATED]).run()
+    taxonomy = load_taxonomy()
+    names = {"kk": "Өңір көрсетілмеген", "ru": "Регион не указан", "en": "Region not stated"}
+    for lang in ("kk", "ru", "en", "kk"):
+        app.sidebar.radio(key="ui_lang").set_value(lang).run()
+        assert not app.exception, app.exception
+        assert f"{expected} " in app.sidebar.caption[0].value and f"{total}" in app.sidebar.caption[0].value
+        theme = app.sidebar.multiselect(key="f_theme")
+        assert theme.value == ["queues"] and theme.format_func("queues") == getattr(taxonomy.theme("queues").name, lang)
+        assert app.sidebar.multiselect(key="f_region").format_func(NOT_STATED) == names[lang]
+        assert app.sidebar.multiselect(key="f_polarity").value == ["complaint"]
+    assert dict(app.query_params) == {"ui": "kk", "theme": "queues", "polarity": "complaint", "region": NOT_STATED}
+
+
+def test_a_shared_link_restores_the_filters_and_language(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTMINE_STORE", str(store_path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"ui": "ru", "theme": ["queues", "costs"], "region": "no such region"})
+    at.run()
+    (expected,) = _sql(store_path, "SELECT count(*) FROM comment_themes WHERE list_has_any(string_split(themes, ';'), "
+                                   "['queues', 'costs'])")[0]
+    assert at.header[0].value == "Обзор"
+    assert at.sidebar.multiselect(key="f_theme").value == ["queues", "costs"]
+    assert at.sidebar.multiselect(key="f_region").value == []
+    assert f"Выбрано отзывов: {expected} " in at.sidebar.caption[0].value
+
+
 def test_themes_page_shows_the_theme_and_its_quotes(app: AppTest, store_path: Path) -> None:
     _page(app, "themes").selectbox(key="th_theme").set_value("queues").run()
     (size,) = _sql(store_path, "SELECT count(*) FROM comment_themes WHERE list_contains(string_split(themes, ';'), 'queues')")[0]
@@ -134,12 +172,26 @@ def test_services_page_card_matches_the_services_table(app: AppTest, store_path:
     assert _metric(app, "Респонденттер (N)") == str(n)
 
 
-def test_quotes_full_text_search_and_basket(app: AppTest, store_path: Path) -> None:
+def _found(at: AppTest) -> list[str]:
+    """Quote texts shown with highlighted search hits, as plain text (highlight markup and escapes removed)."""
+    marked = [m.value for m in at.markdown if ":orange-background[" in m.value]
+    return [re.sub(r"\\(.)", r"\1", re.sub(r":orange-background\[((?:\\.|[^\]\\])*)\]", r"\1", m)) for m in marked]
+
+
+def _hits(at: AppTest) -> list[str]:
+    """The highlighted words of the shown quotes."""
+    return [hit for m in at.markdown for hit in re.findall(r":orange-background\[((?:\\.|[^\]\\])*)\]", m.value)]
+
+
+def test_quotes_full_text_search_finds_kazakh_word_forms_and_fills_the_basket(app: AppTest, store_path: Path) -> None:
     _page(app, "quotes").text_input(key="q_text").input("кезек").run()
-    (expected,) = _sql(store_path, "SELECT count(*) FROM comments WHERE contains(lower(text), 'кезек')")[0]
+    (plain,) = _sql(store_path, "SELECT count(*) FROM comments WHERE contains(lower(text), 'кезек')")[0]
+    (expected,) = _sql(store_path, "SELECT count(*) FROM comments WHERE regexp_matches(lower(text), 'кезек|кезег')")[0]
+    assert expected > plain  # кезегін, кезегі… are found too
     assert f"{expected} / " in app.caption[0].value
-    shown = _texts(app)
-    assert shown and all("кезек" in text.lower() for text in shown)
+    shown = _found(app)
+    assert len(shown) == 20 and all(re.search("кезек|кезег", text.lower()) for text in shown)
+    assert {hit.lower()[:5] for hit in _hits(app)} == {"кезек", "кезег"}
     first = next(b for b in app.button if b.label == "Себетке")
     first.click().run()
     assert app.expander[0].label == "Себетте 1 дәйексөз"
@@ -149,11 +201,18 @@ def test_quotes_full_text_search_and_basket(app: AppTest, store_path: Path) -> N
     assert app.expander[0].label == "Себетте 0 дәйексөз"
 
 
+def test_search_without_hits_says_so_and_offers_the_semantic_search(app: AppTest) -> None:
+    _page(app, "quotes").text_input(key="q_text").input("zzzqqq").run()
+    assert "0 / " in app.caption[0].value and "«zzzqqq» табылмады" in app.caption[0].value
+    app.button(key="q_try_semantic").click().run()
+    assert app.text_input(key="q_semantic").value == "zzzqqq" and app.text_input(key="q_text").value == ""
+
+
 def test_comment_text_is_never_rendered_as_markup(app: AppTest) -> None:
     _page(app, "quotes").text_input(key="q_text").input("javascript").run()
-    assert _texts(app) == [HOSTILE]
+    assert _found(app) == [HOSTILE] and _hits(app) == ["javascript"]
     markup = [e.value for e in app.markdown] + [e.value for e in app.caption]
-    assert not any("<b>" in value or "<script>" in value for value in markup)
+    assert not any("<b>" in value or "<script>" in value or "**x**" in value for value in markup)
 
 
 def test_exports_carry_the_quotes(store_path: Path) -> None:
@@ -190,7 +249,31 @@ def test_label_review_writes_feedback(store_path: Path, monkeypatch: pytest.Monk
     assert {(t, d) for t, d, _ in saved if d != "polarity"} == (
         {(t, "accept") for t in after} | {(t, "reject") for t in before if t not in after})
     assert [p for _, d, p in saved if d == "polarity"] == [new_polarity]
-    assert len(_frame(at, "decision")) == len(saved)
+    taxonomy = load_taxonomy()
+    corrections = _frame(at, "Түзетілген тақырыптар")
+    assert corrections["Мәтін"].tolist() == [shown]
+    assert corrections["Түзетілген тақырыптар"].iloc[0] == " · ".join(taxonomy.theme(t).name.kk for t in sorted(after))
+    assert corrections["Түзетілген бағыты"].iloc[0] == next(p.name.kk for p in taxonomy.polarities if p.id == new_polarity)
+    (size,) = _sql(own, "SELECT count(*) FROM comments")[0]
+    assert [bar.proto.text for bar in at.get("progress")] == [f"Тексерілді: 1 / {size}"]
+    assert _texts(at)[0] != shown  # the reviewed comment left the queue
+    _page(at, "quotes").text_input(key="q_text").input(shown).run()
+    card = [c.value for c in at.caption if c.value.startswith("✎ түзетілді")]
+    assert len(card) == 1 and escape_markdown(corrections["Түзетілген тақырыптар"].iloc[0]) in card[0]
+
+
+def test_corrections_keep_each_comments_latest_decisions() -> None:
+    from textmine.app.data import corrections
+
+    decided = pd.DataFrame([
+        ("a", "queues", "accept", None, "2026-01-01T10:00:00"), ("a", "costs", "reject", None, "2026-01-01T10:00:00"),
+        ("a", "costs", "accept", None, "2026-01-02T10:00:00"), ("a", "documents", "accept", None, "2026-01-02T10:00:00"),
+        ("a", None, "polarity", "praise", "2026-01-02T10:00:00"), ("b", "queues", "reject", None, "2026-01-01T09:00:00"),
+    ], columns=["comment_id", "theme", "decision", "polarity", "at"])
+    found = corrections(decided).set_index("comment_id")
+    assert found.loc["a"].tolist() == ["costs;documents", "praise", "2026-01-02T10:00:00"]
+    assert found.loc["b", "themes"] == "" and pd.isna(found.loc["b", "polarity"])
+    assert found.index.tolist() == ["a", "b"]  # newest first
 
 
 def test_crosstab_counts_percentages_and_cell_quotes(app: AppTest, store_path: Path) -> None:
@@ -273,15 +356,19 @@ def test_semantic_search_in_russian_finds_kazakh_quotes(embedded_store: Path, mo
                                                         tmp_path: Path) -> None:
     at = _page(_embedded_app(embedded_store, monkeypatch, tmp_path / "d.yaml"), "quotes")
 
-    def queue_hits(query: str) -> int:
+    def shown(query: str) -> list[str]:
         at.text_input(key="q_semantic").input(query).run()
         assert not at.exception, at.exception
-        shown = _texts(at)[:10]
-        assert len(shown) == 10
-        return sum("кезек" in text.lower() for text in shown)
+        return _texts(at)
 
-    assert queue_hits("очередь в ЦОНе, талоны") > queue_hits("сроки оказания услуги затянуты")
-    assert any("40 " in caption.value or " 40" in caption.value for caption in at.caption)
+    def queue_share(texts: list[str]) -> float:
+        return sum("кезек" in text.lower() for text in texts) / max(len(texts), 1)
+
+    queues = shown("очередь в ЦОНе, талоны")
+    deadlines = shown("сроки оказания услуги затянуты")
+    assert queues and deadlines and queue_share(queues) > queue_share(deadlines)
+    assert shown("рецепт борща") == []  # nothing is close: no 50 unrelated quotes
+    assert any(info.value.startswith("Мағынасы жақын пікір жоқ") for info in at.info)
 
 
 def test_discovery_clusters_feed_the_quotes_filter_and_promote(embedded_store: Path, monkeypatch: pytest.MonkeyPatch,
@@ -297,6 +384,11 @@ def test_discovery_clusters_feed_the_quotes_filter_and_promote(embedded_store: P
     next(b for b in at.button if b.label == "Таксономияға қосу").click().run()
     assert not at.exception, at.exception
     assert load_taxonomy(draft).theme("parking_test") and load_taxonomy(draft).version == load_taxonomy().version + 1
+    at.sidebar.radio(key="ui_lang").set_value("en").run()
+    english = _frame(at, "Keywords")
+    assert english["Label"].str.strip().ne("").all() and english["Label"].is_unique
+    assert english["Keywords"].str.strip().ne("").all() and "ru" not in english.columns
+    at.sidebar.radio(key="ui_lang").set_value("kk").run()
     _page(at, "quotes").multiselect(key="q_cluster").set_value([first]).run()
     assert len(_texts(at)) == min(int(clusters["Көлемі"].iloc[0]), 20)
 
@@ -361,122 +453,19 @@ def test_recommendations_page_counts_top_problems_per_theme(ranked_store: Path, 
     assert {name: count for name, count in shown.items() if count} == {taxonomy.theme(t).name.kk: c for t, c in counts.items()}
 
 
-def test_services_ranking_puts_the_worst_first_and_opens_it(ranked_store: Path, monkeypatch: pytest.MonkeyPatch,
-                                                           tmp_path: Path) -> None:
-    at = _page(_open_app(ranked_store, monkeypatch, tmp_path), "services")
-    expected = _sql(ranked_store, "SELECT service_no, rank, n FROM services ORDER BY rank DESC, avg_score, service_no")
-    table = _frame(at, "Орны")
-    assert table["Қызмет"].str.split(".").str[0].astype(int).tolist() == [no for no, _, _ in expected]
-    assert table["Орны"].tolist() == [rank for _, rank, _ in expected]
-    (worst, rank, _), (second, _, _) = expected[:2]
-    assert at.selectbox(key="sv_service").value == worst  # the page opens on the worst-rated service
-    warning = next(w.value for w in at.warning if "Ең төмен" in w.value)
-    assert f"{worst}. " in warning and f"{second}. " in warning and f"{rank} / {rank}" in warning
-    theme, share = _sql(ranked_store, "SELECT theme, share FROM priorities WHERE service_no = ? AND kind = 'problem' "
-                                      "AND rank = 1", [worst])[0]
-    assert table["Басым мәселелер (пікірлер үлесі)"].iloc[0].startswith(
-        f"{load_taxonomy().theme(theme).name.kk} ({round(100 * share)}%)")
-    (comments,) = _sql(ranked_store, "SELECT count(*) FROM comments WHERE service_no = ?", [worst])[0]
-    assert table["Пікірлер"].iloc[0] == comments
-    small = {no for no, _, n in expected if n < 30} | {
-        no for no, c in _sql(ranked_store, "SELECT service_no, count(*) FROM comments GROUP BY 1") if c < 10}
-    flagged = table["Қызмет"].str.split(".").str[0].astype(int)[table["Іріктеме аз"]]
-    assert set(flagged) == small & {no for no, _, _ in expected}
+def test_cluster_labels_follow_the_interface_language_and_differ() -> None:
+    from types import SimpleNamespace
 
+    from textmine.app.context import cluster_labels, keywords
 
-def test_recommendations_show_sentences_order_and_few_comment_warnings(
-        ranked_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from textmine.insights.recommendation_templates import load_templates
-
-    at = _page(_open_app(ranked_store, monkeypatch, tmp_path), "recommendations")
-    assert at.subheader[0].value == "Барлық қызметтер бойынша мәселелер"
-    top = _frame(at, "Ұсыным")
-    assert "Рейтингтегі орны" not in top.columns and "Қызмет ішіндегі басымдық реті" in top.columns
-    templates, taxonomy = load_templates(), load_taxonomy()
-    for name, sentence in zip(top["Тақырып"], top["Ұсыным"]):
-        theme = next(t.id for t in taxonomy.themes if name.endswith(t.name.kk))
-        assert sentence == templates.sentence(theme, "problem", "kk")
-    few = top["Тақырып"].str.startswith("⚠️")
-    assert few.tolist() == (top["Шағымдар"] < 5).tolist() and few.any()
-    assert any("5-тен аз пікірге" in w.value for w in at.warning)
-    region, = _sql(ranked_store, "SELECT region FROM comments WHERE region IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")[0]
-    (n,) = _sql(ranked_store, "SELECT count(DISTINCT c.service_no) FROM comments c JOIN priorities p USING (service_no) "
-                              "WHERE c.region = ? AND p.kind = 'problem'", [region])[0]
-    at.sidebar.multiselect(key="f_region").set_value([region]).run()
-    assert at.subheader[0].value == f"Таңдалған {n} қызмет бойынша мәселелер"
-
-
-def test_one_language_corpus_gets_a_sentence_not_a_one_bar_chart(app: AppTest, store_path: Path) -> None:
-    langs = _sql(store_path, "SELECT lang, count(*) FROM comments GROUP BY 1")
-    captions = [c.value for c in app.caption]
-    if len(langs) == 1:
-        assert f"Барлық {langs[0][1]} пікір бір тілде: Қазақша." in captions
-    else:
-        assert not any("бір тілде" in c for c in captions)
-
-
-def test_basket_of_several_services_is_counted_and_ordered(app: AppTest, store_path: Path) -> None:
-    picked = _sql(store_path, "SELECT id, service_no FROM (SELECT id, service_no, row_number() OVER (PARTITION BY "
-                              "service_no ORDER BY id) k FROM comments WHERE service_no IN (SELECT service_no FROM "
-                              "comments GROUP BY 1 ORDER BY service_no LIMIT 2)) WHERE k <= 3 ORDER BY service_no, id")
-    app.session_state["basket"] = [i for i, _ in picked]
-    _page(app, "quotes")
-    first, second = sorted({no for _, no in picked})
-    assert f"{first}-қызмет: 3; {second}-қызмет: 3" in [c.value for c in app.caption]
-    app.radio(key="q_export_order").set_value("interleaved").run()
-    assert not app.exception, app.exception
-    quotes = rows(open_corpus(store_path), with_ids(Selection(), [i for i, _ in picked]))
-    from textmine.insights.export import interleave
-
-    markdown = export_markdown(interleave(quotes.sort_values("service_no", kind="stable")), "Себет", "kk")
-    services = [int(line.split("— ")[1].split("-")[0]) for line in markdown.splitlines() if line.strip().startswith("— ")]
-    assert services == [first, second] * 3 and "service" not in markdown and "-жол" in markdown
-
-
-def test_ranking_orders_worst_first_with_changes_problems_and_small_samples() -> None:
-    from textmine.app.service_ranking import rank_of, ranking, worst
-
-    services = pd.DataFrame({
-        "service_no": [1, 2, 3, 4], "service_name": ["Апостиль", "Мұрағат анықтамасы", "Фильм куәлігі", "Виза"],
-        "n": [200, 25, 120, 90], "avg_score": [4.61, 4.37, 4.40, None], "satisfaction_pct": [70.0, 59.5, 57.1, None],
-        "prev_avg_score": [4.50, None, 4.52, None], "prev_satisfaction_pct": [65.0, None, 60.1, None],
-        "rank": [1, 3, 2, None]})
-    comments = pd.Series({1: 40, 2: 30, 3: 9})
-    priorities = pd.DataFrame({"service_no": [2, 2, 2, 2], "kind": ["problem", "problem", "problem", "strength"],
-                               "rank": [1, 2, 3, 1], "theme": ["queues", "deadlines", "costs", "praise"],
-                               "n_comments": [12, 6, 3, 4], "share": [0.4, 0.2, 0.1, 0.13]})
-    table = ranking(services, comments, priorities, {"queues": "Кезектер", "deadlines": "Мерзімдер"}.get)
-    assert table["service_no"].tolist() == [2, 3, 1, 4]
-    assert pd.isna(table["delta_avg"].iloc[0]) and table["delta_avg"].round(2).tolist()[1:3] == [-0.12, 0.11]
-    assert table["delta_satisfaction"].round(1).tolist()[1:3] == [-3.0, 5.0]
-    assert table["top_problems"].tolist() == ["Кезектер (40%); Мерзімдер (20%)", "", "", ""]
-    assert table["comments"].tolist() == [30, 9, 40, 0]
-    assert table["small_sample"].tolist() == [True, True, False, True]  # 25 respondents; 9 comments; none
-    assert worst(table)["service_no"].tolist() == [2, 3] and rank_of(table) == 3
-
-
-def test_short_labels_tell_long_names_apart() -> None:
-    from textmine.app.charts import short_labels
-
-    staff = ["Қызметкерлердің біліктілігі", "Қызметкерлердің қарым-қатынасы", "Кезектер"]
-    assert short_labels(staff, width=20) == ["Қызм. біліктілігі", "Қызм. қарым-қатынасы", "Кезектер"]
-    assert short_labels(staff, width=32) == staff  # short enough: left whole
-    republic = ["Қазақстан Республикасы Бас Прокуратурасының құқық статистикасы бойынша комитеті",
-                "Қазақстан Республикасы Ішкі істер министрлігі арнайы мемлекеттік мұрағаты"]
-    assert short_labels(republic, width=24) == ["ҚР Бас Прокуратурасының…", "ҚР Ішкі істер…"]
-
-
-def test_overview_charts_name_services_and_count_in_whole_numbers(app: AppTest, store_path: Path) -> None:
-    import json
-
-    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
-    heatmap = next(spec for spec in specs if spec["mark"]["type"] == "rect")
-    labels = heatmap["encoding"]["y"]["sort"]
-    numbers = [n for (n,) in _sql(store_path, "SELECT DISTINCT service_no FROM comments WHERE service_no IS NOT NULL "
-                                             "ORDER BY 1")]
-    assert [int(label.split(".")[0]) for label in labels] == numbers and len(set(labels)) == len(labels)
-    assert all(len(label.split(". ", 1)[1]) <= 40 for label in labels)
-    assert heatmap["encoding"]["tooltip"][0]["field"] == "service_name"
-    assert {"format": ".1%"}.items() <= heatmap["encoding"]["tooltip"][-1].items()
-    bars = next(spec for spec in specs if spec["mark"]["type"] == "bar")
-    assert bars["encoding"]["x"]["axis"]["format"] == "d"
+    clusters = pd.DataFrame({
+        "label_kk": ["кезек, талон", "кезек, талон", None],
+        "label_ru": ["очередь, талон", "талон, очередь", None],
+        "keywords_kk": [["кезек", "талон", "терезе"], ["кезек", "талон", "күту"], ["портал", "жүйе"]],
+        "keywords_ru": [["очередь", "талон"], ["талон", "очередь", "ожидание"], ["сайт"]],
+    })
+    assert cluster_labels(SimpleNamespace(lang="kk"), clusters) == ["кезек, талон", "кезек, талон · күту", "портал, жүйе, сайт"]
+    assert cluster_labels(SimpleNamespace(lang="en"), clusters) == ["очередь, талон", "талон, очередь · ожидание",
+                                                                   "сайт, портал, жүйе"]
+    assert keywords(SimpleNamespace(lang="ru"), clusters, n=3) == ["очередь, талон, кезек", "талон, очередь, ожидание",
+                                                                   "сайт, портал, жүйе"]

@@ -148,7 +148,7 @@ def test_hostile_comment_text_is_shown_literally_in_chromium(server) -> None:
         search.wait_for(timeout=30_000)
         search.fill("xsscheck")
         search.press("Enter")
-        shown = page.locator('[data-testid="stText"]').filter(has_text="xsscheck")
+        shown = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="xsscheck")  # hits highlighted
         shown.first.wait_for(timeout=30_000)
         text = shown.first.inner_text()
         xss = page.evaluate("() => window.__xss === undefined ? null : window.__xss")

@@ -14,17 +14,27 @@ import pytest
 from test_app import HOSTILE, _build, _sql
 
 from textmine.app.query import (
+    NOT_STATED,
     Filters,
     Selection,
     count,
+    crosstab,
     open_corpus,
+    options,
     rows,
     select,
     theme_counts,
     theme_scores,
+    value_counts,
     with_positions,
     with_theme,
-    with_words,
+)
+from textmine.app.search import (
+    WordIndex,
+    build_index,
+    highlight,
+    index_words,
+    with_forms,
 )
 from textmine.store import Store, snapshot_path
 
@@ -75,13 +85,57 @@ def test_scores_and_uncertainty_come_from_the_stored_json(store_path: Path) -> N
     assert row["uncertainty"] == pytest.approx(min(abs(score - 0.5) for score in expected.values()))
 
 
-def test_full_text_search_is_literal_and_case_insensitive(store_path: Path) -> None:
+@pytest.fixture(scope="module")
+def word_index(store_path: Path) -> WordIndex:
+    return build_index(open_corpus(store_path))
+
+
+def test_full_text_search_is_literal_and_case_insensitive(store_path: Path, word_index: WordIndex) -> None:
     corpus = open_corpus(store_path)
-    assert rows(corpus, with_words(Selection(), "(JAVASCRIPT [click]"))["text"].tolist() == [HOSTILE]
-    assert count(corpus, with_words(Selection(), ".*")) == 0
-    (expected,) = _sql(store_path, "SELECT count(*) FROM comments WHERE contains(lower(text), 'кезек') "
-                                   "AND contains(lower(text), 'ұзақ')")[0]
-    assert count(corpus, with_words(Selection(), "КЕЗЕК ұзақ")) == expected > 0
+    assert rows(corpus, with_forms(Selection(), word_index, "(JAVASCRIPT [click]")[0])["text"].tolist() == [HOSTILE]
+    assert count(corpus, with_forms(Selection(), word_index, ".*")[0]) == 0
+
+
+def test_full_text_search_finds_kazakh_word_forms(store_path: Path, word_index: WordIndex) -> None:
+    corpus = open_corpus(store_path)
+    selection, forms = with_forms(Selection(), word_index, "КЕЗЕК")
+    assert {"кезек", "кезегін", "кезегі", "кезекте"} <= forms
+    (expected,) = _sql(store_path, "SELECT count(*) FROM comments WHERE regexp_matches(lower(text), 'кезек|кезег')")[0]
+    (literal,) = _sql(store_path, "SELECT count(*) FROM comments WHERE contains(lower(text), 'кезек')")[0]
+    assert count(corpus, selection) == expected > literal
+    (both,) = _sql(store_path, "SELECT count(*) FROM comments WHERE regexp_matches(lower(text), 'кезек|кезег') "
+                               "AND regexp_matches(lower(text), 'портал')")[0]
+    assert count(corpus, with_forms(Selection(), word_index, "кезек порталға")[0]) == both > 0
+
+
+def test_russian_word_forms_share_their_lemma() -> None:
+    index = index_words(pd.DataFrame({"word": ["очереди", "очередями", "очередь", "срок", "кезегін"],
+                                      "lang": ["ru", "ru", "ru", "ru", "kk"]}))
+    assert index.forms_of("Очередь") == {"очередь", "очереди", "очередями"}
+    assert index.forms_of("очередей") == {"очередей", "очередь", "очереди", "очередями"}
+    assert "кезегін" in index.forms_of("кезек")
+
+
+def test_highlight_marks_hits_and_escapes_everything_else() -> None:
+    assert highlight("**Кезегін** <b>кезек</b>", frozenset({"кезегін", "кезек"})) == (
+        r"\*\*:orange-background[Кезегін]\*\* \<b\>:orange-background[кезек]\</b\>")
+
+
+def test_empty_region_and_service_are_a_not_stated_value(store_path: Path) -> None:
+    corpus = open_corpus(store_path)
+    (no_region,) = _sql(store_path, "SELECT count(*) FROM comments WHERE region IS NULL")[0]
+    (region, in_region), = _sql(store_path, "SELECT region, count(*) n FROM comments WHERE region IS NOT NULL "
+                                           "GROUP BY region ORDER BY n DESC LIMIT 1")
+    assert options(corpus, "region")[-1] == NOT_STATED and options(corpus, "lang")[-1] != NOT_STATED
+    assert count(corpus, select(corpus, Filters(regions=(NOT_STATED,)))) == no_region > 0
+    assert count(corpus, select(corpus, Filters(regions=(NOT_STATED, region)))) == no_region + in_region
+    assert value_counts(corpus, Selection(), "region").set_index("value").loc[NOT_STATED, "count"] == no_region
+    table = crosstab(corpus, Selection(), "region")
+    (queues,) = _sql(store_path, "SELECT count(*) FROM comments c JOIN comment_themes t USING (id) WHERE c.region IS NULL "
+                                 "AND list_contains(string_split(t.themes, ';'), 'queues')")[0]
+    assert table.columns[-1] == NOT_STATED and table.loc["queues", NOT_STATED] == queues
+    (no_service,) = _sql(store_path, "SELECT count(*) FROM comments WHERE service_name IS NULL")[0]
+    assert count(corpus, select(corpus, Filters(services=(NOT_STATED,)))) == no_service
 
 
 def test_an_unpublished_store_gets_the_same_answers_and_is_not_held(store_path: Path, tmp_path: Path) -> None:

@@ -8,6 +8,9 @@ pipeline writes; feedback is written to the store itself (briefly), which publis
 
 from __future__ import annotations
 
+import importlib
+import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -66,6 +69,36 @@ def embedder():
     return default_embedder()
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def word_index(path: str, version: float):
+    """The store's word forms by Kazakh/Russian lemma, built once per store version (a caller arriving while
+    it is being built waits for that build)."""
+    from textmine.app.search import build_index
+
+    return build_index(corpus(path, version))
+
+
+_WARMING: set[object] = set()
+HEAVY_IMPORTS = ("textmine.insights",)  # scipy/statsmodels behind the Themes and Services pages (seconds)
+
+
+def warm_imports() -> None:
+    """Import :data:`HEAVY_IMPORTS` in the background once per process, after the first page is drawn, so
+    a first visit to Themes or Services does not wait for them."""
+    if "imports" not in _WARMING:
+        _WARMING.add("imports")
+        threading.Thread(target=lambda: [importlib.import_module(name) for name in HEAVY_IMPORTS],
+                         name="textmine-imports", daemon=True).start()
+
+
+def warm_word_index(path: str, version: float) -> None:
+    """Start building :func:`word_index` in the background (once per store version and process), so the
+    lemmatisers' import (seconds) overlaps the user typing a first search."""
+    if (path, version) not in _WARMING:
+        _WARMING.add((path, version))
+        threading.Thread(target=word_index, args=(path, version), name="textmine-word-index", daemon=True).start()
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def options(path: str, version: float, column: str) -> list:
     """Distinct values of ``column`` for a filter, read once per store version."""
@@ -82,6 +115,29 @@ def vector_embedder(path: str, version: float):
         return embedder()
     except FileNotFoundError:
         return None
+
+
+@dataclass(frozen=True)
+class VectorModel:
+    """Which cached vectors to read: the embedding model's id and vector size (no model loaded)."""
+
+    model_id: str
+    dim: int
+
+
+def vector_model(path: str, version: float) -> VectorModel | object | None:
+    """The default model's id and size, as its folder's ``textmine_model.json`` says, when the store caches
+    passage vectors (reading them needs no model: a first Themes visit does not wait for one to load); the
+    loaded embedder when the folder does not say; ``None`` without vectors or model."""
+    from textmine.embed.base import read_model_info
+    from textmine.embed.default import default_model_dir
+
+    if not has_vectors(corpus(path, version)):
+        return None
+    info = read_model_info(default_model_dir())
+    if {"model_id", "dim"} <= set(info):
+        return VectorModel(str(info["model_id"]), int(info["dim"]))
+    return vector_embedder(path, version)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -120,8 +176,10 @@ def topics(path: str, version: float, rows: tuple[int, ...], seed: int = 0):
     return found
 
 
-def feedback(path: Path) -> pd.DataFrame:
-    """Analysts' saved label decisions as last published (empty when the store has none yet)."""
+@st.cache_data(show_spinner=False, max_entries=4)
+def feedback(path: Path, version: float) -> pd.DataFrame:
+    """Analysts' saved label decisions as last published (empty when the store has none yet), newest first;
+    read once per store version."""
     import duckdb
 
     from textmine import schema
@@ -132,6 +190,28 @@ def feedback(path: Path) -> pd.DataFrame:
         if "label_feedback" not in tables:
             return schema.empty(schema.LABEL_FEEDBACK)
         return con.execute('SELECT * FROM label_feedback ORDER BY "at" DESC').df()
+
+
+def corrections(decided: pd.DataFrame) -> pd.DataFrame:
+    """Each reviewed comment's latest correction from ``label_feedback`` rows: ``comment_id``, ``themes``
+    (the accepted themes, ``;``-joined), ``polarity`` (the fixed polarity or ``None``) and ``at``."""
+    if decided.empty:
+        return pd.DataFrame(columns=["comment_id", "themes", "polarity", "at"])
+    latest = decided[decided["at"] == decided.groupby("comment_id")["at"].transform("max")]
+    grouped = latest.groupby("comment_id", sort=False)
+    return pd.DataFrame({
+        "themes": grouped.apply(lambda g: ";".join(sorted(g.loc[g["decision"] == "accept", "theme"])), include_groups=False),
+        "polarity": grouped.apply(lambda g: next(iter(g.loc[g["decision"] == "polarity", "polarity"]), None),
+                                  include_groups=False),
+        "at": grouped["at"].first(),
+    }).reset_index().sort_values("at", ascending=False, kind="stable").reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def corrected(path: Path, version: float) -> dict[str, tuple[str, str | None, str]]:
+    """Reviewed comment id -> (corrected themes, corrected polarity or ``None``, when), once per store version."""
+    found = corrections(feedback(path, version))
+    return {row.comment_id: (row.themes, row.polarity, row.at) for row in found.itertuples()}
 
 
 def decisions(comment_id: str, before: list[str], after: list[str], old_polarity: str | None,

@@ -11,7 +11,6 @@ answers) and is let go at once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,12 @@ ATTRIBUTES = ("region", "agency", "service_name", "lang", "rating_band", "servic
 ROW_COLUMNS = ("pos", "id", "text", "lang", "service_no", "service_name", "agency", "region", "rating",
                "source_file", "source_line", "themes", "polarity", "uncertainty", "theme_uncertain", "theme_evidence")
 EMBEDDINGS = "embeddings"
+# Semantic search shows only comments at least this similar to the query (cosine, e5 query/passage).
+# Measured with bench/semantic_cutoff.py on the bundled quotes: 12 one-word and short kk/ru queries naming a
+# theme; 0.85 keeps ~10 quotes a query at precision 0.69 (0.84: 0.52, 0.86: 0.85 but half the queries empty).
+SEMANTIC_CUTOFF = 0.85
+NOT_STATED = "-"  # the filter/crosstab value of a comment whose attribute is empty (shown as "not stated")
+STATABLE = ("region", "agency", "service_name")  # attributes a comment may leave empty
 
 
 @dataclass(frozen=True)
@@ -153,24 +158,26 @@ def select(corpus: Corpus, filters: Filters) -> Selection:
                            ("region", filters.regions), ("lang", filters.langs),
                            ("polarity", filters.polarities), ("rating", filters.ratings)):
         if chosen:
-            selection = selection.narrow(f"{column} IN ({', '.join('?' * len(chosen))})", *chosen)
+            selection = with_values(selection, column, chosen)
     if filters.themes:
         flags = [corpus.flag(theme) for theme in filters.themes if theme in corpus.columns]
         selection = selection.narrow(" OR ".join(flags) or "false")
     return selection
 
 
+def with_values(selection: Selection, column: str, values: Sequence[object]) -> Selection:
+    """``selection`` restricted to comments whose ``column`` is one of ``values`` (:data:`NOT_STATED`
+    stands for an empty value)."""
+    stated = [value for value in values if value != NOT_STATED]
+    parts = [f"{column} IN ({', '.join('?' * len(stated))})"] if stated else []
+    if len(stated) < len(values):
+        parts.append(f"{column} IS NULL")
+    return selection.narrow(" OR ".join(parts), *stated)
+
+
 def with_theme(corpus: Corpus, selection: Selection, theme: str) -> Selection:
     """``selection`` restricted to comments assigned ``theme``."""
     return selection.narrow(corpus.flag(theme))
-
-
-def with_words(selection: Selection, query: str) -> Selection:
-    """``selection`` restricted to texts containing every word of ``query`` (case-insensitive, literal:
-    each word is escaped into a case-insensitive regular expression, ~3x faster than lower-casing every text)."""
-    for word in query.split():
-        selection = selection.narrow("regexp_matches(text, ?)", "(?i)" + re.escape(word))
-    return selection
 
 
 def with_positions(selection: Selection, positions: Sequence[int]) -> Selection:
@@ -200,25 +207,34 @@ def value_counts(corpus: Corpus, selection: Selection, column: str, limit: int |
     """Non-empty values of ``column`` with their comment count, largest first (``value``, ``count``)."""
     if column not in ATTRIBUTES:
         raise ValueError(f"unknown attribute {column!r}")
-    return corpus.frame(f"""SELECT {column}::VARCHAR AS value, count(*) AS count FROM app_comments
-                            WHERE {selection.where} AND {column} IS NOT NULL GROUP BY ALL
-                            ORDER BY count DESC, value {'' if limit is None else f'LIMIT {int(limit)}'}""",
+    return corpus.frame(f"""SELECT * FROM (SELECT {_value(column)} AS value, count(*) AS count FROM app_comments
+                                           WHERE {selection.where} GROUP BY ALL)
+                            WHERE value IS NOT NULL ORDER BY value = '{NOT_STATED}', count DESC, value
+                            {'' if limit is None else f'LIMIT {int(limit)}'}""",
                         selection.params)
 
 
+def _value(column: str) -> str:
+    """SQL for ``column`` as text, an empty statable attribute as :data:`NOT_STATED`."""
+    return f"coalesce({column}::VARCHAR, '{NOT_STATED}')" if column in STATABLE else f"{column}::VARCHAR"
+
+
 def options(corpus: Corpus, column: str) -> list:
-    """Distinct non-empty values of ``column``, sorted (services by number)."""
+    """Distinct values of ``column``, sorted (services by number); :data:`NOT_STATED` last when some
+    comment leaves a statable attribute empty."""
+    missing = [NOT_STATED] if column in STATABLE and corpus.scalar(
+        f"SELECT count(*) FROM (SELECT 1 FROM app_comments WHERE {column} IS NULL LIMIT 1)") else []
     if column == "service_name":
         found = corpus.frame("SELECT DISTINCT service_no, service_name FROM app_comments "
                              "WHERE service_name IS NOT NULL ORDER BY service_no, service_name")
-        return found["service_name"].drop_duplicates().tolist()
+        return found["service_name"].drop_duplicates().tolist() + missing
     if column == "rating":
         return [int(v) for v in corpus.frame("SELECT DISTINCT rating FROM app_comments WHERE rating IS NOT NULL "
                                              "ORDER BY rating")["rating"]]
     if column not in ATTRIBUTES:
         raise ValueError(f"unknown attribute {column!r}")
     return corpus.frame(f"SELECT DISTINCT {column}::VARCHAR AS v FROM app_comments WHERE {column} IS NOT NULL "
-                        "ORDER BY v")["v"].tolist()
+                        "ORDER BY v")["v"].tolist() + missing
 
 
 def _flag_sums(corpus: Corpus) -> str:
@@ -251,10 +267,12 @@ def service_theme_shares(corpus: Corpus, selection: Selection) -> pd.DataFrame:
 
 
 def crosstab(corpus: Corpus, selection: Selection, attribute: str) -> pd.DataFrame:
-    """Counts theme × value of ``attribute`` over the selected comments (empty values left out)."""
+    """Counts theme × value of ``attribute`` over the selected comments (an empty region, agency or
+    service is the last column, :data:`NOT_STATED`; other empty values are left out)."""
     if attribute not in ATTRIBUTES:
         raise ValueError(f"unknown attribute {attribute!r}")
-    table = _by(corpus, selection.narrow(f"{attribute} IS NOT NULL"), f"{attribute}::VARCHAR").drop(columns="_size")
+    table = _by(corpus, selection.narrow(f"{_value(attribute)} IS NOT NULL"), _value(attribute)).drop(columns="_size")
+    table = table.loc[sorted(table.index, key=lambda value: value == NOT_STATED)]
     return table.T.reindex(index=corpus.theme_ids, fill_value=0).rename_axis(None, axis=1).astype(int)
 
 
@@ -375,16 +393,17 @@ def vectors(corpus: Corpus, selection: Selection, model_id: str, dim: int) -> Ve
 
 
 def semantic_rank(corpus: Corpus, selection: Selection, query: np.ndarray, model_id: str,
-                  k: int = 50) -> tuple[pd.DataFrame, int]:
-    """The ``k`` selected comments closest to the unit ``query`` vector (``pos``, ``similarity``), and how
-    many selected comments have no cached vector (they cannot be ranked)."""
+                  k: int = 50, cutoff: float = -1.0) -> tuple[pd.DataFrame, int]:
+    """The ``k`` selected comments closest to the unit ``query`` vector with a similarity of at least
+    ``cutoff`` (``pos``, ``similarity``), and how many selected comments have no cached vector (they cannot
+    be ranked)."""
     join, params = _vector_join(model_id)
     vector = [float(x) for x in np.asarray(query, dtype=np.float32).reshape(-1)]
     ranked = corpus.frame(f"""SELECT pos, round(similarity, 3) AS similarity FROM (
                                   SELECT a.pos, max(list_cosine_similarity(e.vector, ?::FLOAT[])) AS similarity
                                   FROM app_comments a {join} WHERE {selection.where} GROUP BY a.pos)
-                              ORDER BY similarity DESC, pos LIMIT {int(k)}""",
-                          [vector, *params, *selection.params])
+                              WHERE similarity >= ? ORDER BY similarity DESC, pos LIMIT {int(k)}""",
+                          [vector, *params, *selection.params, float(cutoff)])
     with_vector = corpus.scalar(f"SELECT count(DISTINCT a.pos) FROM app_comments a {join} WHERE {selection.where}",
                                 [*params, *selection.params])
     return ranked, count(corpus, selection) - int(with_vector)

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 
 from textmine.insights.profile import theme_indicators
 
@@ -33,6 +31,8 @@ def _rated(coded: pd.DataFrame, rating: str) -> pd.DataFrame:
 def with_without(coded: pd.DataFrame, rating: str = "rating", theme_ids: list[str] | None = None,
                  level: float = 0.95) -> pd.DataFrame:
     """Per theme: n and mean rating with and without it, the difference and its Welch interval."""
+    from scipy import stats  # imported where used: seconds, which the app does not need
+
     rated = _rated(coded, rating)
     scores = rated[rating].astype(float).to_numpy()
     rows = []
@@ -63,6 +63,8 @@ def regression_drivers(coded: pd.DataFrame, rating: str = "rating", theme_ids: l
     rated = _rated(coded, rating)
     indicators = theme_indicators(rated, theme_ids)
     indicators = indicators.loc[:, indicators.sum() > 0]
+    import statsmodels.api as sm  # imported here: seconds to import, and the app's pages never fit this
+
     design = sm.add_constant(indicators.astype(float), has_constant="add")
     fit = sm.OLS(rated[rating].astype(float).to_numpy(), design).fit(cov_type="HC3")
     interval = fit.conf_int(alpha=1 - level)
@@ -109,6 +111,8 @@ def service_association(services: pd.DataFrame, shares: pd.DataFrame, score: str
     ``min_comments`` (comments per service, same index) drops services with fewer than ``min_n``
     comments. Every row carries ``kind`` = service-level association, not cause.
     """
+    from scipy import stats
+
     scores = services.set_index("service_no")[score].astype(float)
     if min_comments is not None:
         shares = shares.loc[min_comments.reindex(shares.index).fillna(0) >= min_n]

@@ -3,6 +3,8 @@ theme co-occurrence."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -16,6 +18,7 @@ from textmine.app.query import (
     percentages,
     rows,
     with_theme,
+    with_values,
 )
 
 CELL_ROWS = 1000
@@ -23,12 +26,12 @@ CELL_ROWS = 1000
 MODES = ("counts", "row_pct", "col_pct")
 
 
-def _pick_cell(table_key: str, themes: list[str]) -> None:
-    """Copy a cell selected in the table into the cell pickers."""
+def _pick_cell(table_key: str, themes: list[str], values: dict[str, str]) -> None:
+    """Copy a cell selected in the table into the cell pickers (``values``: column label -> value)."""
     cells = st.session_state[table_key]["selection"]["cells"]
     if cells:
         row, column = cells[0]
-        st.session_state["xt_theme"], st.session_state["xt_value"] = themes[row], column
+        st.session_state["xt_theme"], st.session_state["xt_value"] = themes[row], values.get(column, column)
 
 
 def render(ctx: Context) -> None:
@@ -48,12 +51,13 @@ def render(ctx: Context) -> None:
     shown = counts if mode == "counts" else percentages(counts, ctx.corpus, ctx.selection, attribute,
                                                           "row" if mode == "row_pct" else "column")
     themes = counts.index.tolist()
-    view = shown.rename(index=ctx.theme_name)
+    view = shown.rename(index=ctx.theme_name, columns=lambda value: ctx.value_name(attribute, value))
     if mode != "counts":
         st.caption(ctx.t("pct_note"))
     table_key = f"xt_table_{attribute}_{mode}"
     number = st.column_config.NumberColumn(format="%d" if mode == "counts" else "%.1f%%")
-    st.dataframe(view, key=table_key, on_select=lambda: _pick_cell(table_key, themes), selection_mode="single-cell",
+    labels = dict(zip(view.columns, shown.columns))
+    st.dataframe(view, key=table_key, on_select=lambda: _pick_cell(table_key, themes, labels), selection_mode="single-cell",
                  column_config={column: number for column in view.columns})
     st.subheader(ctx.t("open_cell"))
     left, right = st.columns(2)
@@ -63,10 +67,11 @@ def render(ctx: Context) -> None:
     if st.session_state.get("xt_theme") not in themes:
         st.session_state["xt_theme"] = themes[0]
     theme = left.selectbox(ctx.t("theme"), themes, format_func=ctx.theme_name, key="xt_theme")
-    value = right.selectbox(ctx.t("attribute"), values, key="xt_value")
-    cell = with_theme(ctx.corpus, ctx.selection, theme).narrow(f"{attribute}::VARCHAR = ?", value)
+    value = right.selectbox(ctx.t("attribute"), values, key="xt_value", format_func=partial(ctx.value_name, attribute))
+    cell = with_values(with_theme(ctx.corpus, ctx.selection, theme), attribute, [value])
     size = count(ctx.corpus, cell)
-    st.markdown(f"**{escape_markdown(ctx.t('cell_quotes', theme=ctx.theme_name(theme), value=value, n=size))}**")
+    name = ctx.value_name(attribute, value)
+    st.markdown(f"**{escape_markdown(ctx.t('cell_quotes', theme=ctx.theme_name(theme), value=name, n=size))}**")
     if size > CELL_ROWS:
         st.caption(ctx.t("first_rows", shown=CELL_ROWS, n=size))
     quotes_table(ctx, rows(ctx.corpus, cell, limit=CELL_ROWS), key="xt_cell_quotes")

@@ -7,7 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import data
-from textmine.app.context import Context, quote_list, topics_or_notice
+from textmine.app.context import (
+    Context,
+    cluster_labels,
+    keywords,
+    quote_list,
+    topics_or_notice,
+)
 from textmine.app.pages.quotes import DISCOVERY_ROWS
 from textmine.app.query import positions, rows_by_ids
 from textmine.app.taxonomy_edit import draft_path, promote_theme
@@ -33,18 +39,19 @@ def render(ctx: Context) -> None:
     clusters = found.clusters
     only = st.checkbox(ctx.t("candidates_only"), key="dc_only")
     shown = clusters[clusters["new_theme_candidate"].fillna(False)] if only else clusters
+    labels = dict(zip(clusters["cluster"], cluster_labels(ctx, clusters)))
     st.dataframe(pd.DataFrame({
-        ctx.t("cluster"): shown["cluster"],
-        "kk": shown["label_kk"].fillna(""), "ru": shown["label_ru"].fillna(""),
-        ctx.t("size"): shown["size"],
-        ctx.t("keywords"): (shown["keywords_kk"] + shown["keywords_ru"]).map(lambda words: ", ".join(words[:8])),
-        ctx.t("dominant_theme"): shown["dominant_theme"].map(lambda t: ctx.theme_name(t) if isinstance(t, str) else ""),
-        ctx.t("candidate"): shown["new_theme_candidate"].fillna(False),
+        ctx.t("cluster"): shown["cluster"].to_numpy(),
+        ctx.t("label"): shown["cluster"].map(labels).to_numpy(),
+        ctx.t("size"): shown["size"].to_numpy(),
+        ctx.t("keywords"): keywords(ctx, shown),
+        ctx.t("dominant_theme"): shown["dominant_theme"].map(lambda t: ctx.theme_name(t) if isinstance(t, str) else "").to_numpy(),
+        ctx.t("candidate"): shown["new_theme_candidate"].fillna(False).to_numpy(),
     }), hide_index=True, key="dc_clusters")
     if shown.empty:
         return
     cluster = st.selectbox(ctx.t("cluster"), shown["cluster"].tolist(), key="dc_cluster",
-                           format_func=lambda c: f"{c}: {clusters.set_index('cluster').loc[c, 'label_kk'] or ''}")
+                           format_func=lambda c: f"{c}: {labels[c]}")
     info = clusters.set_index("cluster").loc[cluster]
     quotes = rows_by_ids(ctx.corpus, info["representative_ids"])
     st.subheader(ctx.t("representative_quotes"))

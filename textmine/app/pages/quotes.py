@@ -7,17 +7,25 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import data
-from textmine.app.context import BASKET, Context, basket, paged_quotes, quote_list
+from textmine.app.context import (
+    BASKET,
+    Context,
+    basket,
+    cluster_labels,
+    paged_quotes,
+    quote_list,
+)
 from textmine.app.insights_adapter import export_csv, export_docx, export_markdown
 from textmine.app.query import (
+    SEMANTIC_CUTOFF,
     Selection,
     count,
     rows,
     rows_by_ids,
     semantic_rank,
     with_positions,
-    with_words,
 )
+from textmine.app.search import with_forms
 
 DISCOVERY_ROWS = "discovery_rows"
 
@@ -38,8 +46,9 @@ def with_clusters(ctx: Context, selection: Selection) -> Selection:
     found = data.topics(str(ctx.path), ctx.version, sample)
     if found is None:
         return selection
-    labels = dict(zip(found.clusters["cluster"], found.clusters["label_kk" if ctx.lang == "kk" else "label_ru"].fillna("")))
-    picked = st.multiselect(ctx.t("cluster"), list(labels), format_func=lambda c: f"{c}: {labels[c]}", key="q_cluster")
+    labels = dict(zip(found.clusters["cluster"], cluster_labels(ctx, found.clusters)))
+    picked = st.multiselect(ctx.t("cluster"), list(labels), format_func=lambda c: f"{c}: {labels[c]}", key="q_cluster",
+                            placeholder=ctx.t("choose"))
     if not picked:
         return selection
     assigned = found.assignments
@@ -52,10 +61,14 @@ def _semantic(ctx: Context, query: str, selection: Selection) -> pd.DataFrame | 
     if model is None:
         st.warning(ctx.t("no_vectors"))
         return None
-    ranked, missing = semantic_rank(ctx.corpus, selection, data.query_vector(query), model.model_id)
+    ranked, missing = semantic_rank(ctx.corpus, selection, data.query_vector(query), model.model_id,
+                                    cutoff=SEMANTIC_CUTOFF)
     if missing:
         st.caption(ctx.t("semantic_partial", n=missing))
-    st.caption(ctx.t("semantic_results", n=len(ranked)))
+    if ranked.empty:
+        st.info(ctx.t("semantic_none", cutoff=SEMANTIC_CUTOFF))
+        return None
+    st.caption(ctx.t("semantic_results", n=len(ranked), cutoff=SEMANTIC_CUTOFF))
     found = rows(ctx.corpus, with_positions(Selection(), ranked["pos"])).set_index("pos").loc[ranked["pos"]].reset_index()
     return found.assign(similarity=ranked["similarity"].map(lambda s: f"{ctx.t('similarity')} {s:.3f}").to_numpy())
 
@@ -66,22 +79,32 @@ def render(ctx: Context) -> None:
     left, right = st.columns(2)
     words = left.text_input(ctx.t("full_text"), key="q_text")
     query = right.text_input(ctx.t("semantic"), key="q_semantic")
+    hits: frozenset[str] = frozenset()
+    data.warm_word_index(str(ctx.path), ctx.version)
     if words.strip():
-        selection = with_words(selection, words)
+        selection, hits = with_forms(selection, data.word_index(str(ctx.path), ctx.version), words)
     total = count(ctx.corpus, selection)
-    st.caption(ctx.t("selected_comments", n=total, total=ctx.corpus.size))
+    counts = ctx.t("selected_comments", n=total, total=ctx.corpus.size)
+    st.caption(f"{counts} · {ctx.t('no_hits', words=words.strip())}" if words.strip() and not total else counts)
     _basket_section(ctx)
     st.download_button(ctx.t("export_all_csv"), lambda: export_csv(rows(ctx.corpus, selection)), "comments.csv",
                        "text/csv", key="q_export_all", on_click="ignore")
     if not total:
+        if words.strip() and not query.strip():
+            st.button(ctx.t("try_semantic"), key="q_try_semantic", on_click=_to_semantic)
         st.info(ctx.t("no_comments"))
         return
     if query.strip():
         ranked = _semantic(ctx, query.strip(), selection)
         if ranked is not None:
-            quote_list(ctx, ranked, key="q", extra=ranked["similarity"])
-            return
-    paged_quotes(ctx, selection, total, key="q")
+            quote_list(ctx, ranked, key="q", extra=ranked["similarity"], hits=hits)
+        return
+    paged_quotes(ctx, selection, total, key="q", hits=hits)
+
+
+def _to_semantic() -> None:
+    """Move the full-text words to the semantic search box."""
+    st.session_state["q_semantic"], st.session_state["q_text"] = st.session_state.get("q_text", ""), ""
 
 
 def _basket_section(ctx: Context) -> None:
@@ -91,8 +114,8 @@ def _basket_section(ctx: Context) -> None:
             st.caption(ctx.t("basket_empty"))
             return
         chosen_rows = rows_by_ids(ctx.corpus, chosen)
-        st.dataframe(pd.DataFrame({ctx.t("text"): chosen_rows["text"], ctx.t("service"): chosen_rows["service_name"].astype(str),
-                                   ctx.t("region"): chosen_rows["region"].astype(str)}), hide_index=True, key="q_basket_table")
+        st.dataframe(pd.DataFrame({ctx.t("text"): chosen_rows["text"], ctx.t("service"): [ctx.value_name("service_name", v) for v in chosen_rows["service_name"]],
+                                   ctx.t("region"): [ctx.value_name("region", v) for v in chosen_rows["region"]]}), hide_index=True, key="q_basket_table")
         texts = chosen_rows.set_index("id")["text"]
         remove = st.selectbox(ctx.t("remove"), [None, *chosen], key="q_remove",
                               format_func=lambda i: "—" if i is None else str(texts.get(i, i))[:80])

@@ -1,6 +1,7 @@
-"""Label review: walk the comments whose theme is a best guess (uncertain) first, then the least certain
-ones; accept/reject/add themes and fix polarity; decisions go to the store's ``label_feedback`` for the next
-training run."""
+"""Label review: walk the not yet reviewed comments whose theme is a best guess (uncertain) first, then the
+least certain ones; accept/reject/add themes and fix polarity; decisions go to the store's
+``label_feedback`` for the next training run. Progress (reviewed of selected) and the saved corrections
+(themes and polarity as corrected, and when) are shown."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from textmine.app import data
-from textmine.app.context import Context, attribution
+from textmine.app.context import Context
 from textmine.app.insights_adapter import escape_markdown
-from textmine.app.query import count, rows, theme_scores
+from textmine.app.query import count, rows, rows_by_ids, theme_scores, with_ids
 
 POSITION = "review_pos"
+SAVED = "review_saved"
 LEAST_CERTAIN_FIRST = "theme_uncertain DESC, uncertainty NULLS LAST, id"  # best-guess themes first
+SHOWN_CORRECTIONS = 200
 
 
 def _move(step: int, size: int) -> None:
@@ -23,19 +26,33 @@ def _move(step: int, size: int) -> None:
 
 def render(ctx: Context) -> None:
     """Draw the label-review page."""
-    size = count(ctx.corpus, ctx.selection)
+    if SAVED in st.session_state:
+        st.success(st.session_state.pop(SAVED))
+    corrected = data.corrections(data.feedback(ctx.path, ctx.version))
+    reviewed_ids = corrected["comment_id"].tolist()
+    total = count(ctx.corpus, ctx.selection)
+    reviewed = count(ctx.corpus, with_ids(ctx.selection, reviewed_ids)) if reviewed_ids else 0
+    st.progress(reviewed / total if total else 0.0, text=ctx.t("review_progress", n=reviewed, total=total))
+    queue = ctx.selection.narrow("NOT list_contains(?::VARCHAR[], id)", reviewed_ids) if reviewed_ids else ctx.selection
+    size = total - reviewed
     if not size:
-        st.info(ctx.t("no_comments"))
-        return
+        st.info(ctx.t("review_done") if total else ctx.t("no_comments"))
+    else:
+        _review_one(ctx, queue, size)
+    _corrections_table(ctx, corrected)
+
+
+def _review_one(ctx: Context, queue, size: int) -> None:
+    """The comment at the current queue position, its scores and the correction form."""
     position = min(st.session_state.get(POSITION, 0), size - 1)
-    row = rows(ctx.corpus, ctx.selection, order=LEAST_CERTAIN_FIRST, limit=1, offset=position).iloc[0]
+    row = rows(ctx.corpus, queue, order=LEAST_CERTAIN_FIRST, limit=1, offset=position).iloc[0]
     st.caption(f"{ctx.t('review_queue')}: {ctx.t('position', i=position + 1, n=size)}")
     nav = st.columns(2)
     nav[0].button(ctx.t("previous"), key="rv_prev", on_click=_move, args=(-1, size), disabled=position == 0)
     nav[1].button(ctx.t("next"), key="rv_next", on_click=_move, args=(1, size), disabled=position >= size - 1)
     with st.container(border=True):
         st.text(row["text"])
-        st.caption(escape_markdown(attribution(row)))
+        st.caption(escape_markdown(ctx.attribution(row)))
         evidence = ctx.evidence(row["theme_evidence"])
         if row["theme_uncertain"]:
             st.caption(escape_markdown(f"{ctx.chips(row['themes'], True)}"))
@@ -53,15 +70,31 @@ def render(ctx: Context) -> None:
     old_polarity = row["polarity"] if isinstance(row["polarity"], str) else None
     with st.form(key=f"rv_form_{row['id']}"):
         chosen = st.multiselect(ctx.t("correct_themes"), ctx.taxonomy.theme_ids, default=[t for t in current if t in ctx.taxonomy.theme_ids],
-                                format_func=ctx.theme_name, key=f"rv_themes_{row['id']}")
+                                format_func=ctx.theme_name, key=f"rv_themes_{row['id']}", placeholder=ctx.t("choose"))
         polarity = st.selectbox(ctx.t("correct_polarity"), polarities, format_func=ctx.polarity_name,
                                 index=polarities.index(old_polarity) if old_polarity in polarities else 0,
                                 key=f"rv_polarity_{row['id']}")
         submitted = st.form_submit_button(ctx.t("save"))
     if submitted:
         _save(ctx, row["id"], current, chosen, old_polarity, polarity)
+
+
+def _corrections_table(ctx: Context, corrected: pd.DataFrame) -> None:
+    """The saved corrections, newest first: text, the model's themes, the corrected themes and polarity, when."""
     st.subheader(ctx.t("feedback_so_far"))
-    st.dataframe(data.feedback(ctx.path).head(200), hide_index=True, key="rv_feedback")
+    shown = corrected.head(SHOWN_CORRECTIONS)
+    if shown.empty:
+        st.caption(ctx.t("no_corrections"))
+        return
+    found = rows_by_ids(ctx.corpus, shown["comment_id"].tolist()).set_index("id")
+    model = found["themes"].reindex(shown["comment_id"]).fillna("")
+    st.dataframe(pd.DataFrame({
+        ctx.t("text"): found["text"].reindex(shown["comment_id"]).fillna("").to_numpy(),
+        ctx.t("model_themes"): [ctx.chips(themes) for themes in model],
+        ctx.t("corrected_themes"): [ctx.chips(themes) for themes in shown["themes"]],
+        ctx.t("corrected_polarity"): [ctx.polarity_name(p) if isinstance(p, str) else "" for p in shown["polarity"]],
+        ctx.t("corrected_at"): shown["at"].to_numpy(),
+    }), hide_index=True, key="rv_feedback")
 
 
 def _save(ctx: Context, comment_id: str, before: list[str], after: list[str], old: str | None, new: str) -> None:
@@ -74,4 +107,5 @@ def _save(ctx: Context, comment_id: str, before: list[str], after: list[str], ol
     except duckdb.IOException as error:
         st.error(ctx.t("store_busy", error=error))
         return
-    st.success(ctx.t("saved", n=len(decided)))
+    st.session_state[SAVED] = ctx.t("saved", n=len(decided))
+    st.rerun()

@@ -143,7 +143,7 @@ def _figures(ctx: Context, services: pd.DataFrame, number: int) -> None:
     st.subheader(ctx.t("representative_complaints"))
     in_service = ctx.selection.narrow("service_name = ?", name)
     top = table["theme"].head(3).tolist()
-    embedder = data.vector_embedder(str(ctx.path), ctx.version)
+    embedder = data.vector_model(str(ctx.path), ctx.version)  # cached vectors, no model load
     quotes = pd.concat([representative_quotes(ctx.corpus, in_service, theme=theme, polarity="complaint", k=2,
                                               embedder=embedder) for theme in top])
     quote_list(ctx, quotes.drop_duplicates("id"), key="sv_rep")

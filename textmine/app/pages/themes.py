@@ -8,7 +8,14 @@ import streamlit as st
 
 from textmine.app import data
 from textmine.app.charts import count_axis, label_axis, short_labels
-from textmine.app.context import Context, quote_list, quotes_table, topics_or_notice
+from textmine.app.context import (
+    Context,
+    cluster_labels,
+    keywords,
+    quote_list,
+    quotes_table,
+    topics_or_notice,
+)
 from textmine.app.insights_adapter import representative_quotes
 from textmine.app.query import (
     Selection,
@@ -26,6 +33,7 @@ def _bar(ctx: Context, selection: Selection, column: str, title: str) -> None:
     chart_data = value_counts(ctx.corpus, selection, column, limit=15)
     if chart_data.empty:
         return
+    chart_data["value"] = [ctx.value_name(column, value) for value in chart_data["value"]]
     chart_data["label"] = short_labels(chart_data["value"].tolist(), width=40)
     st.altair_chart(alt.Chart(chart_data, title=title).mark_bar().encode(
         x=alt.X("count:Q", axis=count_axis(ctx.t("count"))),
@@ -57,8 +65,8 @@ def render(ctx: Context) -> None:
     with right:
         _bar(ctx, in_theme, "region", ctx.t("by_region"))
     st.subheader(ctx.t("representative_quotes"))
-    embedder = data.vector_embedder(str(ctx.path), ctx.version)
-    quote_list(ctx, representative_quotes(ctx.corpus, ctx.selection, theme=theme, k=5, embedder=embedder), key="th_rep")
+    model = data.vector_model(str(ctx.path), ctx.version)
+    quote_list(ctx, representative_quotes(ctx.corpus, ctx.selection, theme=theme, k=5, embedder=model), key="th_rep")
     st.subheader(ctx.t("all_quotes"))
     score = ctx.corpus.score(theme)
     shown = rows(ctx.corpus, in_theme, order=f"{score} DESC NULLS LAST, pos", limit=TABLE_ROWS,
@@ -75,10 +83,8 @@ def _sub_clusters(ctx: Context, selection: Selection) -> None:
     found = topics_or_notice(ctx, data.discovery_sample(positions(ctx.corpus, selection)))
     if found is None:
         return
-    label = "label_kk" if ctx.lang == "kk" else "label_ru"
-    keywords = "keywords_kk" if ctx.lang == "kk" else "keywords_ru"
     st.dataframe(pd.DataFrame({
-        ctx.t("cluster"): found.clusters[label].fillna(found.clusters["label_ru"]).fillna(""),
-        ctx.t("size"): found.clusters["size"],
-        ctx.t("keywords"): found.clusters[keywords].map(", ".join),
+        ctx.t("cluster"): cluster_labels(ctx, found.clusters),
+        ctx.t("size"): found.clusters["size"].to_numpy(),
+        ctx.t("keywords"): keywords(ctx, found.clusters),
     }), hide_index=True, key="th_sub_table")
