@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from textmine import readmodel, schema
-from textmine.store import TABLES, reader_path
+from textmine.store import TABLES, Store, reader_path
 
 
 def read_table(path: Path | str, table: str) -> pd.DataFrame:
@@ -24,3 +24,10 @@ def read_table(path: Path | str, table: str) -> pd.DataFrame:
             return schema.empty(TABLES[table])
         frame = con.execute(f"SELECT * FROM published.{table}").df()
     return schema.validate(frame, TABLES[table]) if len(frame) else schema.empty(TABLES[table])
+
+
+def read_store(store: Store, table: str) -> pd.DataFrame:
+    """``store.read(table)``, or the table's typed empty frame when a read-only store predates the table."""
+    exists = store.connection.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [table]).fetchone()[0]
+    return store.read(table) if exists else schema.empty(TABLES[table])

@@ -8,6 +8,9 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from textmine.qda.waves import store_changes
+from textmine.store import Store
+
 PHRASES = {
     "title": {"kk": "Өткен жолдан бері не өзгерді", "ru": "Что изменилось с прошлого раза",
               "en": "What changed since last time"},
@@ -65,3 +68,24 @@ def brief_section(service_no: int, lang: str, services: pd.DataFrame, changed: p
         lines += [f"  - {_share_line(theme_row, lang, theme_name)}" for theme_row in moved.itertuples()] \
             or [f"  - {PHRASES['nothing'][lang]}"]
     return ["", f"## {PHRASES['title'][lang]}", "", *lines, ""] if lines else []
+
+
+def store_sections(store: Store, lang: str) -> Callable[[int], list[str]]:
+    """The section of any service of ``store`` in ``lang``: the report's previous-year figures and, when the
+    store holds two waves, the change between its last two (marked when either wave is synthetic)."""
+    from textmine.classify.taxonomy import load_taxonomy
+    from textmine.qda.published import read_store
+
+    assignments = read_store(store, "waves")
+    try:
+        changed, before, after = store_changes(store.read("comments"), store.read("comment_themes"), assignments)
+    except ValueError:
+        changed, before, after = None, "", ""
+    synthetic = bool(assignments.loc[assignments["synthetic"], "wave"].isin([before, after]).any())
+    taxonomy = load_taxonomy()
+
+    def theme_name(theme: str) -> str:
+        return getattr(taxonomy.theme(theme).name, lang) if theme in taxonomy.theme_ids else theme
+
+    services = store.read("services")
+    return lambda service_no: brief_section(service_no, lang, services, changed, before, after, theme_name, synthetic)

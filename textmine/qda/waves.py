@@ -115,10 +115,10 @@ def store_changes(comments: pd.DataFrame, themes: pd.DataFrame, assignments: pd.
     found = ordered_waves(waved["wave"])
     if before is None and after is None and len(found) >= 2:
         before, after = found[-2], found[-1]
-    missing = [wave for wave in (before, after) if wave not in found]
+    missing = [wave for wave in (before, after) if wave is not None and wave not in found]
     if before is None or after is None or missing or before == after:
         raise ValueError(f"need two different waves; the store holds {', '.join(found) or 'none'}"
-                         + (f" (not {', '.join(map(str, missing))})" if missing else ""))
+                         + (f" (not {', '.join(missing)})" if missing else ""))
     return changes(theme_counts(waved, themes), before, after), before, after
 
 

@@ -10,13 +10,14 @@ at``); the latest edit of a word adds it (``stop`` true) or takes it out (false)
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
 
 from textmine import schema
+from textmine.app.query import Corpus, Filters, Selection, rows, select
 from textmine.topics.lemmas import KK_STOP_WORDS, RU_EXTRA_STOP_WORDS, WordForm, guess_language, pipeline, word_forms
 
 LANGS = ("kk", "ru")
@@ -129,3 +130,41 @@ def compare(freq_a: pd.DataFrame, freq_b: pd.DataFrame, top: int = 20) -> pd.Dat
     a = scored.head(top).assign(side="A")
     b = scored.iloc[::-1].head(top).assign(side="B")
     return pd.concat([a[a["z"] > 0], b[b["z"] < 0]], ignore_index=True)
+
+
+MAX_COMMENTS = 20_000
+CRITERIA = ("theme", "service", "region", "polarity", "lang")
+
+
+def criteria_selection(corpus: Corpus, criteria: Mapping[str, object]) -> Selection:
+    """The comments matching every criterion (``theme`` id, ``service`` number, ``region``, ``polarity``,
+    ``lang``), as an app selection."""
+    unknown = sorted(set(criteria) - set(CRITERIA))
+    if unknown:
+        raise ValueError(f"unknown selection key {', '.join(unknown)}; use {', '.join(CRITERIA)}")
+    chosen = {key: value for key, value in criteria.items() if value not in (None, "")}
+    if "theme" in chosen and chosen["theme"] not in corpus.columns:
+        raise ValueError(f"theme {chosen['theme']!r} is not in the store; themes: {', '.join(corpus.theme_ids)}")
+    selection = select(corpus, Filters(regions=_one(chosen, "region"), polarities=_one(chosen, "polarity"),
+                                       langs=_one(chosen, "lang"), themes=_one(chosen, "theme")))
+    if "service" in chosen:
+        selection = selection.narrow("service_no = ?", int(chosen["service"]))
+    return selection
+
+
+def _one(chosen: Mapping[str, object], key: str) -> tuple:
+    return (chosen[key],) if key in chosen else ()
+
+
+def selected_texts(corpus: Corpus, selection: Selection, limit: int = MAX_COMMENTS) -> pd.DataFrame:
+    """``id``, ``text``, ``lang`` of the selected comments; at most ``limit`` of them, a fixed sample (by the
+    MD5 of the id) when there are more."""
+    return rows(corpus, selection, order="md5(id), id", limit=limit)[["id", "text", "lang"]]
+
+
+def selection_words(corpus: Corpus, selection: Selection, stops: dict[str, frozenset[str]],
+                    limit: int = MAX_COMMENTS) -> tuple[pd.DataFrame, pd.DataFrame, list[list[WordForm]]]:
+    """The selected comments, their lemma :func:`frequencies` and their word forms (for :func:`kwic`)."""
+    found = selected_texts(corpus, selection, limit)
+    forms, langs = lemmatised(found["text"].tolist(), found["lang"].tolist())
+    return found, frequencies(forms, langs, stops), forms
