@@ -11,6 +11,7 @@ from textmine.app import data
 from textmine.app.context import Context
 from textmine.app.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from textmine.app.pages import (
+    agreement,
     crosstab,
     discovery,
     overview,
@@ -19,6 +20,8 @@ from textmine.app.pages import (
     review,
     services,
     themes,
+    waves,
+    words,
 )
 from textmine.app.query import Corpus, Filters, count, select
 from textmine.classify.taxonomy import Taxonomy
@@ -32,6 +35,9 @@ PAGES: dict[str, Callable[[Context], None]] = {
     "review": review.render,
     "crosstab": crosstab.render,
     "discovery": discovery.render,
+    "agreement": agreement.render,
+    "words": words.render,
+    "waves": waves.render,
 }
 FILTER_KEYS = ("f_service", "f_agency", "f_region", "f_lang", "f_theme", "f_polarity", "f_rating")
 
