@@ -8,8 +8,6 @@ import os
 from pathlib import Path
 
 import duckdb
-import pytest
-
 from test_app_e2e import ARGS, CHROMIUM, _wait_idle, server, sync_api  # noqa: F401  (server is a fixture)
 
 QUEUES, DOCUMENTS = "Кезектер", "Құжаттар және бюрократия"
@@ -33,7 +31,7 @@ def _label(page, coder: str, choices: list[str]) -> None:
     _wait_idle(page)
 
 
-def test_two_coders_label_and_the_agreement_table_shows(server, tmp_path: Path) -> None:
+def test_two_coders_label_and_the_agreement_table_shows(server, tmp_path: Path) -> None:  # noqa: F811
     url, store = server
     shots = Path(os.environ.get("TEXTMINE_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)

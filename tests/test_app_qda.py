@@ -13,11 +13,11 @@ import duckdb
 import pytest
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import AppTest
 
-from textmine.app.demo import build_demo_store  # noqa: E402
-from textmine.qda import waves  # noqa: E402
-from textmine.store import Store  # noqa: E402
+from textmine.app.demo import build_demo_store
+from textmine.qda import waves
+from textmine.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

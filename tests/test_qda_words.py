@@ -41,7 +41,7 @@ def test_stop_word_edits_latest_wins() -> None:
 
 
 def test_kwic_matches_inflected_forms() -> None:
-    forms, langs = words.lemmatised(KK + RU, ["kk", "kk", "ru", "ru"])
+    forms, _ = words.lemmatised(KK + RU, ["kk", "kk", "ru", "ru"])
     found = words.kwic(["a", "b", "c", "d"], forms, "очередь", window=2)
     assert found["keyword"].tolist() == ["Очереди", "очереди", "очереди"]
     assert found.iloc[1].to_dict() == {"comment_id": "c", "left": "ждали в", "keyword": "очереди", "right": "."}

@@ -4,13 +4,13 @@ line (logic in ``textmine.qda``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import pandas as pd
 import typer
 
 # as in textmine.cli, which imports this module (importing from it here breaks `python -m textmine.cli`)
-StoreOption = Annotated[Optional[Path], typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
+StoreOption = Annotated[Path | None, typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
 
 
 def _fail(message: str) -> None:
@@ -26,9 +26,9 @@ def _table(frame: pd.DataFrame, digits: int = 3) -> str:
 
 
 def agreement_command(
-    sample: Annotated[Optional[int], typer.Option("--sample", help="only the comments of the seeded sample of N drawn from the whole store (as the app draws it with no filter)")] = None,
+    sample: Annotated[int | None, typer.Option("--sample", help="only the comments of the seeded sample of N drawn from the whole store (as the app draws it with no filter)")] = None,
     seed: Annotated[int, typer.Option("--seed", help="seed of the sample")] = 0,
-    coder: Annotated[Optional[list[str]], typer.Option("--coder", help="coder to compare (repeatable) [default: every coder]")] = None,
+    coder: Annotated[list[str] | None, typer.Option("--coder", help="coder to compare (repeatable) [default: every coder]")] = None,
     with_model: Annotated[bool, typer.Option("--with-model", help="count the model's themes as one more coder")] = False,
     show_disagreements: Annotated[bool, typer.Option("--disagreements", help="also list the comments where the coders differ")] = False,
     store: StoreOption = None,
@@ -74,13 +74,13 @@ def _criteria(spec: str) -> dict[str, str]:
 
 
 def words_command(
-    theme: Annotated[Optional[str], typer.Option("--theme", help="theme id")] = None,
-    service: Annotated[Optional[int], typer.Option("--service", help="service number")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="region name")] = None,
-    polarity: Annotated[Optional[str], typer.Option("--polarity", help="complaint | praise | suggestion | neutral")] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", help="comment language, e.g. kk, ru, mixed")] = None,
-    kwic: Annotated[Optional[str], typer.Option("--kwic", help="show this word in its contexts (any inflection)")] = None,
-    compare: Annotated[Optional[str], typer.Option("--compare", help="second selection KEY=VALUE[,...] (keys theme, service, region, polarity, lang): words typical of each side")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="theme id")] = None,
+    service: Annotated[int | None, typer.Option("--service", help="service number")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="region name")] = None,
+    polarity: Annotated[str | None, typer.Option("--polarity", help="complaint | praise | suggestion | neutral")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="comment language, e.g. kk, ru, mixed")] = None,
+    kwic: Annotated[str | None, typer.Option("--kwic", help="show this word in its contexts (any inflection)")] = None,
+    compare: Annotated[str | None, typer.Option("--compare", help="second selection KEY=VALUE[,...] (keys theme, service, region, polarity, lang): words typical of each side")] = None,
     top: Annotated[int, typer.Option("--top", help="rows to show")] = 25,
     store: StoreOption = None,
 ) -> None:
@@ -115,8 +115,8 @@ def words_command(
 
 
 def stopwords_command(
-    add: Annotated[Optional[list[str]], typer.Option("--add", help="word to treat as a stop word (repeatable)")] = None,
-    remove: Annotated[Optional[list[str]], typer.Option("--remove", help="word to count again (repeatable)")] = None,
+    add: Annotated[list[str] | None, typer.Option("--add", help="word to treat as a stop word (repeatable)")] = None,
+    remove: Annotated[list[str] | None, typer.Option("--remove", help="word to count again (repeatable)")] = None,
     lang: Annotated[str, typer.Option("--lang", help="kk | ru")] = "kk",
     store: StoreOption = None,
 ) -> None:
@@ -139,9 +139,9 @@ def stopwords_command(
 @waves_app.callback(invoke_without_command=True)
 def waves_command(
     ctx: typer.Context,
-    before: Annotated[Optional[str], typer.Option("--before", help="earlier wave [default: the second to last]")] = None,
-    after: Annotated[Optional[str], typer.Option("--after", help="later wave [default: the last]")] = None,
-    service: Annotated[Optional[int], typer.Option("--service", help="one service's rows only")] = None,
+    before: Annotated[str | None, typer.Option("--before", help="earlier wave [default: the second to last]")] = None,
+    after: Annotated[str | None, typer.Option("--after", help="later wave [default: the last]")] = None,
+    service: Annotated[int | None, typer.Option("--service", help="one service's rows only")] = None,
     everything: Annotated[bool, typer.Option("--all", help="also themes whose share did not clearly change")] = False,
     store: StoreOption = None,
 ) -> None:
@@ -188,8 +188,8 @@ def waves_assign_command(
 @waves_app.command("synthetic")
 def waves_synthetic_command(
     wave: Annotated[str, typer.Option("--wave", help="name of the synthetic wave")] = "synthetic",
-    base: Annotated[Optional[str], typer.Option("--from", help="wave to resample [default: the last]")] = None,
-    shift: Annotated[Optional[list[str]], typer.Option("--shift", help="THEME=FACTOR weight of comments with the theme (repeatable; 0 drops it)")] = None,
+    base: Annotated[str | None, typer.Option("--from", help="wave to resample [default: the last]")] = None,
+    shift: Annotated[list[str] | None, typer.Option("--shift", help="THEME=FACTOR weight of comments with the theme (repeatable; 0 drops it)")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     store: StoreOption = None,
 ) -> None:

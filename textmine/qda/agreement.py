@@ -12,7 +12,7 @@ as an accept (present) or reject (absent): ``textmine train`` applies it like an
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import combinations
 
 import numpy as np
@@ -38,7 +38,7 @@ def check_coder(name: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def sample_ids(frame: Callable[[str, Sequence], pd.DataFrame], table: str, where: str, params: Sequence,

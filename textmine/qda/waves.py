@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ def assignment_rows(source_file: str, wave: str, synthetic: bool = False) -> pd.
     """A ``waves`` row putting ``source_file``'s comments in ``wave``."""
     if not str(wave).strip():
         raise ValueError(f"wave of {source_file!r} cannot be empty")
-    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    at = datetime.now(UTC).isoformat(timespec="seconds")
     return pd.DataFrame([{"source_file": source_file, "wave": str(wave).strip(), "synthetic": synthetic, "at": at}],
                         columns=list(schema.WAVES.columns))
 

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 
 from textmine import schema
 from textmine.app.query import Corpus, Filters, Selection, rows, select
-from textmine.topics.lemmas import KK_STOP_WORDS, RU_EXTRA_STOP_WORDS, WordForm, guess_language, pipeline, word_forms
+from textmine.topics.lemmas import (
+    KK_STOP_WORDS,
+    RU_EXTRA_STOP_WORDS,
+    WordForm,
+    guess_language,
+    pipeline,
+    word_forms,
+)
 
 LANGS = ("kk", "ru")
 
@@ -39,7 +46,7 @@ def edit_rows(words: Sequence[str], lang: str, stop: bool) -> pd.DataFrame:
     cleaned = [word.strip().lower() for word in words]
     if not all(cleaned):
         raise ValueError("a stop word cannot be empty")
-    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    at = datetime.now(UTC).isoformat(timespec="seconds")
     return pd.DataFrame({"word": cleaned, "lang": lang, "stop": stop, "at": at}, columns=list(schema.STOP_WORD_EDITS.columns))
 
 
