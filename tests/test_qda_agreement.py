@@ -12,7 +12,7 @@ import pytest
 
 from textmine.classify.train import apply_feedback
 from textmine.qda import agreement
-from textmine.qda.published import read_table
+from textmine.qda.published import read_table, store_frame
 from textmine.store import Store
 
 N = np.nan
@@ -111,8 +111,7 @@ def test_labels_round_trip_through_the_store_and_the_sample_is_shared(tmp_path) 
     with Store(path) as store:
         store.replace_source("f.csv", comments, schema.empty(schema.REJECTS))
         store.append("coder_labels", agreement.coder_rows("id03", "aigerim", ["queues"], ["queues", "staff_attitude"]))
-        from_store = agreement.sample_ids(lambda sql, p: store.connection.execute(sql, list(p)).df(),
-                                          "comments", "true", [], 5, seed=7)
+        from_store = agreement.sample_ids(store_frame(store), "comments", "true", [], 5, seed=7)
     saved = read_table(path, "coder_labels")
     assert sorted(zip(saved["theme"], saved["present"])) == [("queues", True), ("staff_attitude", False)]
     corpus = open_corpus(path)

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from textmine.cli import app
 from textmine.qda import agreement
+from textmine.qda.published import store_frame
 from textmine.store import Store
 
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "textmine.duckdb"
@@ -31,7 +32,7 @@ def test_agreement_prints_the_per_theme_table_for_the_sample(store: Path) -> Non
     failed = CliRunner().invoke(app, ["agreement", "--store", str(store)])
     assert failed.exit_code == 2 and "no coder labels" in failed.output
     with Store(store) as opened:
-        ids = agreement.sample_ids(lambda sql, p: opened.connection.execute(sql, list(p)).df(), "comments", "true", [], 4, 0)
+        ids = agreement.sample_ids(store_frame(opened), "comments", "true", [], 4, 0)
         for coder, chosen in (("aigerim", [["queues"], ["queues"], [], []]), ("boris", [["queues"], [], [], []])):
             for cid, themes in zip(ids, chosen):
                 opened.append("coder_labels", agreement.coder_rows(cid, coder, themes, THEMES))

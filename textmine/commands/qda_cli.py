@@ -36,15 +36,14 @@ def agreement_command(
     """Agreement between coders per theme: percent agreement, Cohen's kappa (two coders), Krippendorff's alpha."""
     from textmine.classify.taxonomy import load_taxonomy
     from textmine.qda import agreement
-    from textmine.qda.published import read_store
+    from textmine.qda.published import read_store, store_frame
     from textmine.store import Store
 
     with Store(store, read_only=True) as opened:
         labels = read_store(opened, "coder_labels")
         if sample is not None:
             try:
-                ids = agreement.sample_ids(lambda sql, p: opened.connection.execute(sql, list(p)).df(),
-                                           "comments", "true", [], sample, seed)
+                ids = agreement.sample_ids(store_frame(opened), "comments", "true", [], sample, seed)
             except ValueError as error:
                 _fail(str(error))
             labels = labels[labels["comment_id"].isin(ids)]
@@ -149,14 +148,13 @@ def waves_command(
     if ctx.invoked_subcommand:
         return
     from textmine.qda import waves
-    from textmine.qda.published import read_store
+    from textmine.qda.published import read_store, store_frame
     from textmine.store import Store
 
     with Store(store, read_only=True) as opened:
         assignments = read_store(opened, "waves")
         try:
-            table, before, after = waves.store_changes(opened.read("comments"), opened.read("comment_themes"),
-                                                       assignments, before, after)
+            table, before, after = waves.between(waves.wave_counts(store_frame(opened), assignments), before, after)
         except ValueError as error:
             _fail(f"{opened.path}: {error}; add one with `textmine waves assign FILE WAVE` or `textmine waves synthetic`")
     synthetic = assignments.loc[assignments["synthetic"] & assignments["wave"].isin([before, after]), "source_file"]

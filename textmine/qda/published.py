@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -31,3 +32,8 @@ def read_store(store: Store, table: str) -> pd.DataFrame:
     exists = store.connection.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [table]).fetchone()[0]
     return store.read(table) if exists else schema.empty(TABLES[table])
+
+
+def store_frame(store: Store) -> Callable[[str, Sequence], pd.DataFrame]:
+    """``frame(sql, params)``: a query on ``store`` as a DataFrame (the shape ``textmine.qda`` counts take)."""
+    return lambda sql, params: store.connection.execute(sql, list(params)).df()

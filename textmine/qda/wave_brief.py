@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from textmine.qda.waves import store_changes
+from textmine.qda.waves import between, wave_counts
 from textmine.store import Store
 
 PHRASES = {
@@ -74,11 +74,11 @@ def store_sections(store: Store, lang: str) -> Callable[[int], list[str]]:
     """The section of any service of ``store`` in ``lang``: the report's previous-year figures and, when the
     store holds two waves, the change between its last two (marked when either wave is synthetic)."""
     from textmine.classify.taxonomy import load_taxonomy
-    from textmine.qda.published import read_store
+    from textmine.qda.published import read_store, store_frame
 
     assignments = read_store(store, "waves")
     try:
-        changed, before, after = store_changes(store.read("comments"), store.read("comment_themes"), assignments)
+        changed, before, after = between(wave_counts(store_frame(store), assignments))
     except ValueError:
         changed, before, after = None, "", ""
     synthetic = bool(assignments.loc[assignments["synthetic"], "wave"].isin([before, after]).any())

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 import numpy as np
@@ -58,20 +58,48 @@ def ordered_waves(waves: pd.Series) -> list[str]:
     return sorted(set(waves))
 
 
-def theme_counts(comments: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
+STORE_SOURCE = "comments JOIN comment_themes USING (id)"  # a store's coded comments
+APP_SOURCE = "app_comments"  # the app's read model
+_FILE_KEYS = "source_file, service_no, service_name"
+
+
+def file_counts(frame: Callable[[str, Sequence], pd.DataFrame], source: str = STORE_SOURCE, where: str = "true",
+                params: Sequence = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counted in SQL over ``source`` (columns ``source_file, service_no, service_name, themes``) where
+    ``where``: per source file and service the comments ``n`` (first frame) and per theme the comments
+    with it, ``count`` (second frame). ``frame(sql, params)`` runs a query."""
+    sizes = frame(f"SELECT {_FILE_KEYS}, count(*) AS n FROM {source} WHERE {where} GROUP BY ALL", params)
+    counts = frame(f"""SELECT {_FILE_KEYS}, theme, count(*) AS count FROM (
+                           SELECT {_FILE_KEYS}, unnest(list_distinct(string_split(themes, ';'))) AS theme
+                           FROM {source} WHERE {where})
+                       WHERE theme <> '' GROUP BY ALL""", params)
+    return sizes, counts
+
+
+def theme_counts(sizes: pd.DataFrame, counts: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
     """Per wave, service (and ``all`` services, ``service_no`` missing) and theme: ``count`` of comments
-    with the theme and ``n`` comments. ``comments``: ``id, wave, service_no, service_name``; ``themes``:
-    ``id, themes`` (``'a;b'``)."""
-    coded = comments.merge(themes[["id", "themes"]], on="id", how="inner")
-    everyone = coded.assign(service_no=pd.array([pd.NA] * len(coded), dtype="Int64"), service_name=ALL_SERVICES)
-    coded = pd.concat([coded.astype({"service_no": "Int64"}), everyone], ignore_index=True)
-    coded["service_name"] = coded["service_name"].fillna("")
+    with the theme and ``n`` comments, from :func:`file_counts` and the files' waves (``theme`` missing on
+    the row of a service whose comments in that wave have no theme)."""
     keys = ["wave", "service_no", "service_name"]
-    sizes = coded.groupby(keys, dropna=False).size().rename("n").reset_index()
-    exploded = coded.assign(theme=coded["themes"].fillna("").str.split(";")).explode("theme")
-    exploded = exploded[exploded["theme"].fillna("") != ""].drop_duplicates(["id", "theme", *keys])
-    counts = exploded.groupby([*keys, "theme"], dropna=False).size().rename("count").reset_index()
-    return counts.merge(sizes, on=keys, how="left")
+
+    def by_wave(frame: pd.DataFrame, value: str, extra: list[str]) -> pd.DataFrame:
+        frame = frame.assign(wave=file_waves(frame["source_file"], assignments).to_numpy(),
+                             service_no=frame["service_no"].astype("Int64"),
+                             service_name=frame["service_name"].fillna("").astype(str))
+        per_service = frame.groupby([*keys, *extra], dropna=False)[value].sum().reset_index()
+        everyone = frame.groupby(["wave", *extra])[value].sum().reset_index()
+        everyone = everyone.assign(service_no=pd.Series(pd.NA, index=everyone.index, dtype="Int64"),
+                                   service_name=ALL_SERVICES)
+        return pd.concat([per_service, everyone], ignore_index=True)
+
+    # a service with comments but no theme in a wave keeps one row, theme missing
+    return by_wave(counts, "count", ["theme"]).merge(by_wave(sizes, "n", []), on=keys, how="right")
+
+
+def wave_counts(frame: Callable[[str, Sequence], pd.DataFrame], assignments: pd.DataFrame,
+                source: str = STORE_SOURCE, where: str = "true", params: Sequence = ()) -> pd.DataFrame:
+    """:func:`theme_counts` of the comments of ``source`` passing ``where`` (see :func:`file_counts`)."""
+    return theme_counts(*file_counts(frame, source, where, params), assignments)
 
 
 def changes(counts: pd.DataFrame, before: str, after: str, confidence: float = 0.95) -> pd.DataFrame:
@@ -84,7 +112,8 @@ def changes(counts: pd.DataFrame, before: str, after: str, confidence: float = 0
     for wave, suffix in ((before, "before"), (after, "after")):
         part = counts[counts["wave"] == wave]
         sizes = part[[*keys, "n"]].drop_duplicates(keys).rename(columns={"n": f"n_{suffix}"})
-        sides.append((part[[*keys, "theme", "count"]].rename(columns={"count": f"count_{suffix}"}), sizes))
+        themed = part[part["theme"].notna()]
+        sides.append((themed[[*keys, "theme", "count"]].rename(columns={"count": f"count_{suffix}"}), sizes))
     themes = pd.concat([sides[0][0], sides[1][0]])[[*keys, "theme"]].drop_duplicates()
     table = (themes.merge(sides[0][1], on=keys).merge(sides[1][1], on=keys)
              .merge(sides[0][0], on=[*keys, "theme"], how="left").merge(sides[1][0], on=[*keys, "theme"], how="left"))
@@ -106,20 +135,17 @@ def changes(counts: pd.DataFrame, before: str, after: str, confidence: float = 0
     return table[CHANGE_COLUMNS].reset_index(drop=True)
 
 
-def store_changes(comments: pd.DataFrame, themes: pd.DataFrame, assignments: pd.DataFrame,
-                  before: str | None = None, after: str | None = None) -> tuple[pd.DataFrame, str, str]:
-    """:func:`changes` between two waves of a store's tables (default: the last two waves); raises
+def between(counts: pd.DataFrame, before: str | None = None, after: str | None = None) -> tuple[pd.DataFrame, str, str]:
+    """:func:`changes` between two waves of :func:`theme_counts` (default: the last two); raises
     ``ValueError`` naming the waves found when there are not two."""
-    waved = comments[["id", "service_no", "service_name"]].assign(
-        wave=file_waves(comments["source_file"], assignments).to_numpy())
-    found = ordered_waves(waved["wave"])
+    found = ordered_waves(counts["wave"])
     if before is None and after is None and len(found) >= 2:
         before, after = found[-2], found[-1]
     missing = [wave for wave in (before, after) if wave is not None and wave not in found]
     if before is None or after is None or missing or before == after:
         raise ValueError(f"need two different waves; the store holds {', '.join(found) or 'none'}"
                          + (f" (not {', '.join(missing)})" if missing else ""))
-    return changes(theme_counts(waved, themes), before, after), before, after
+    return changes(counts, before, after), before, after
 
 
 def synthetic_wave(comments: pd.DataFrame, themes: pd.DataFrame, wave: str, shift: Mapping[str, float],

@@ -12,10 +12,9 @@ from textmine.qda.published import read_table
 
 def render(ctx: Context) -> None:
     """Draw the waves page."""
-    comments = ctx.corpus.frame(f"SELECT id, source_file, service_no, service_name, themes FROM app_comments "
-                                f"WHERE {ctx.selection.where}", ctx.selection.params)
     assignments = read_table(ctx.path, "waves")
-    found = waves.ordered_waves(waves.file_waves(comments["source_file"], assignments))
+    counts = waves.wave_counts(ctx.corpus.frame, assignments, waves.APP_SOURCE, ctx.selection.where, ctx.selection.params)
+    found = waves.ordered_waves(counts["wave"])
     if len(found) < 2:
         st.info(ctx.t("one_wave", waves=", ".join(found) or "—"))
         return
@@ -23,7 +22,7 @@ def render(ctx: Context) -> None:
     before = pick[0].selectbox(ctx.t("wave_before"), found, index=len(found) - 2, key="wv_before")
     after = pick[1].selectbox(ctx.t("wave_after"), found, index=len(found) - 1, key="wv_after")
     try:
-        table, _, _ = waves.store_changes(comments, comments[["id", "themes"]], assignments, before, after)
+        table, _, _ = waves.between(counts, before, after)
     except ValueError as error:
         st.warning(str(error))
         return
