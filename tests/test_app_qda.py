@@ -107,6 +107,9 @@ def test_waves_page_shows_a_synthetic_second_wave(demo: Path, monkeypatch: pytes
     own = Path(shutil.copy(demo, tmp_path / "waves.duckdb"))
     at = _app(own, monkeypatch, "waves")
     assert "бір ғана толқын" in at.info[0].value
+    report = _frame(at, "Қанағаттану, өткен жыл, %")  # the report's own previous-year figures
+    (with_previous,) = _sql(own, "SELECT count(*) FROM services WHERE prev_satisfaction_pct IS NOT NULL")[0]
+    assert len(report) == with_previous > 0
     with Store(own) as store:
         comments, themes = store.read("comments"), store.read("comment_themes")
         new_comments, new_themes, row = waves.synthetic_wave(comments, themes, "2019", {"queues": 0.0}, seed=1)

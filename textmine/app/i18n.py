@@ -224,6 +224,9 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "all_services": ("Барлық қызметтер", "Все услуги", "All services"),
     "change_pp": ("Өзгеріс, п.т.", "Изменение, п.п.", "Change, pp"),
     "change_status": ("Не өзгерді", "Что изменилось", "What changed"),
+    "report_previous": ("Есептегі өткен жылмен салыстыру", "Сравнение с прошлым годом по отчёту", "The report's comparison with the previous year"),
+    "satisfaction_before": ("Қанағаттану, өткен жыл, %", "Удовлетворённость, прошлый год, %", "Satisfaction, previous year, %"),
+    "satisfaction_now": ("Қанағаттану, %", "Удовлетворённость, %", "Satisfaction, %"),
 }
 
 

@@ -3,6 +3,7 @@ with its 95% interval (Newcombe), new and vanished themes; a synthetic wave is f
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from textmine.app.context import Context
@@ -10,8 +11,28 @@ from textmine.qda import waves
 from textmine.qda.published import read_table
 
 
+def _report_figures(ctx: Context) -> None:
+    """The report's own previous-year satisfaction and score per service, where it gives them."""
+    services = ctx.corpus.services
+    if services.empty or "prev_satisfaction_pct" not in services or services["prev_satisfaction_pct"].isna().all():
+        return
+    known = services[services["prev_satisfaction_pct"].notna()]
+    st.subheader(ctx.t("report_previous"))
+    st.dataframe(pd.DataFrame({
+        ctx.t("service"): known["service_name"].to_numpy(),
+        ctx.t("satisfaction_before"): known["prev_satisfaction_pct"].to_numpy(),
+        ctx.t("satisfaction_now"): known["satisfaction_pct"].to_numpy(),
+        ctx.t("change_pp"): (known["satisfaction_pct"] - known["prev_satisfaction_pct"]).round(1).to_numpy(),
+    }), hide_index=True, key="wv_report")
+
+
 def render(ctx: Context) -> None:
-    """Draw the waves page."""
+    """Draw the waves page: the change between two waves of the store, then the report's previous-year figures."""
+    _changes(ctx)
+    _report_figures(ctx)
+
+
+def _changes(ctx: Context) -> None:
     assignments = read_table(ctx.path, "waves")
     counts = waves.wave_counts(ctx.corpus.frame, assignments, waves.APP_SOURCE, ctx.selection.where, ctx.selection.params)
     found = waves.ordered_waves(counts["wave"])
