@@ -70,6 +70,9 @@ def test_agreement_table_uses_latest_labels_and_the_model_as_a_coder() -> None:
     # c0: 1,1,1 (3 agreeing pairs); c1: 0,0,1 (1 of 3); c2: 0,0,0 (3 of 3); c3: 0,_,0 (1 of 1) -> 8/10
     assert with_model.loc["queues", "agreement"] == pytest.approx(0.8)
     assert math.isnan(with_model.loc["queues", "kappa"])  # three coders: no Cohen's kappa
+    # an uncertain best guess (under the threshold) is not a model label
+    guessed = agreement.model_labels(["c0", "c1"], assigned.head(2).assign(theme_uncertain=[True, False]), ["queues"])
+    assert guessed["present"].tolist() == [False, True]
 
 
 def test_disagreements_until_settled_and_settled_labels_reach_training() -> None:

@@ -82,8 +82,11 @@ def latest(labels: pd.DataFrame) -> pd.DataFrame:
 
 def model_labels(comment_ids: Sequence[str], assigned: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
     """The model's labels of ``comment_ids`` as coder ``model``: a theme is present when the comment's
-    ``themes`` (``assigned``: ``id``, ``themes`` as ``'a;b'``) hold it; comments it did not code are left out."""
+    ``themes`` (``assigned``: ``id``, ``themes`` as ``'a;b'``, optionally ``theme_uncertain``) hold it, unless
+    it is only an uncertain best guess (under the threshold); comments it did not code are left out."""
     themes = assigned.set_index("id")["themes"]
+    if "theme_uncertain" in assigned:
+        themes = themes.where(~assigned["theme_uncertain"].fillna(False).astype(bool).to_numpy(), "")
     rows = [{"comment_id": cid, "coder": MODEL, "theme": theme, "present": theme in str(themes[cid]).split(";"),
              "at": ""} for cid in comment_ids if cid in themes.index for theme in theme_ids]
     return pd.DataFrame(rows, columns=list(schema.CODER_LABELS.columns))
