@@ -276,6 +276,7 @@ def recommend_command(
     from textmine.embed import default_embedder
     from textmine.insights.brief import brief_json, brief_markdown, briefs_docx, recommendations_table
     from textmine.pipeline import rank_priorities, service_briefs, stored_priorities
+    from textmine.qda.wave_brief import store_sections
     from textmine.store import Store
 
     if lang not in ("kk", "ru"):
@@ -303,13 +304,14 @@ def recommend_command(
             return
         try:
             briefs = service_briefs(opened, embedder, service or None, lang)
+            changed = store_sections(opened, lang)  # "what changed since last time" (textmine.qda.wave_brief)
         except ValueError as error:
             _fail(str(error))
     if format_ == "docx":
         briefs_docx(briefs, out)
         typer.echo(f"wrote {len(briefs)} briefs to {out}")
         return
-    text = ("\n\n".join(brief_markdown(b) for b in briefs) if format_ == "md"
+    text = ("\n\n".join(brief_markdown(b) + "\n".join(changed(b.service_no)) for b in briefs) if format_ == "md"
             else "[\n" + ",\n".join(brief_json(b) for b in briefs) + "\n]")
     if out is None:
         typer.echo(text)
@@ -651,6 +653,10 @@ def eval_pii_command(
 
     typer.echo(evaluate_pii(testset).to_string(index=False))
 
+
+from textmine.commands import qda_cli  # noqa: E402
+
+qda_cli.register(app)
 
 if __name__ == "__main__":
     app()

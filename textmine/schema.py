@@ -107,6 +107,44 @@ LABEL_FEEDBACK = pa.DataFrameSchema(
 )
 
 
+CODER_LABELS = pa.DataFrameSchema(
+    {
+        "comment_id": pa.Column(str),
+        "coder": pa.Column(str, pa.Check.str_length(min_value=1), description="coder's name; 'settled' marks a settled label"),
+        "theme": pa.Column(str),
+        "present": pa.Column(bool, description="the coder says the theme is present in the comment"),
+        "at": pa.Column(str, description="ISO timestamp; a coder's latest label of a comment and theme counts"),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
+STOP_WORD_EDITS = pa.DataFrameSchema(
+    {
+        "word": pa.Column(str, pa.Check.str_length(min_value=1), description="lower-case word or lemma"),
+        "lang": pa.Column(str, pa.Check.isin(["kk", "ru"])),
+        "stop": pa.Column(bool, description="true: added to the stop words; false: removed from them"),
+        "at": pa.Column(str, description="ISO timestamp; the latest edit of a word counts"),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
+WAVES = pa.DataFrameSchema(
+    {
+        "source_file": pa.Column(str, description="the file the wave's comments came from"),
+        "wave": pa.Column(str, pa.Check.str_length(min_value=1), description="survey wave, e.g. a year"),
+        "synthetic": pa.Column(bool, description="the file's comments are synthetic (made for tests), not real"),
+        "at": pa.Column(str, description="ISO timestamp; the latest assignment of a file counts"),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
+
 def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
     """Return ``frame`` coerced to ``schema``; raise ``pandera.errors.SchemaErrors`` listing every problem."""
     return schema.validate(frame, lazy=True)

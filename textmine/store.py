@@ -6,6 +6,8 @@ Tables (one row per ...):
 - ``services``  service of a monitoring report (schema ``SERVICES``);
 - ``comment_themes``  comment's themes, scores and polarity (schema ``COMMENT_THEMES``);
 - ``label_feedback``  analyst's accept/reject of a theme on a comment, used by the next training run;
+- ``coder_labels``, ``stop_word_edits``, ``waves``  coders' blind labels, stop-word edits and the survey
+  wave of each source file (``textmine.qda``; append-only, the latest row counts);
 - ``aspect_scores``  report's satisfaction figure for one quality aspect of a service (``ASPECT_SCORES``);
 - ``runs``, ``run_stages``  the audit trail: run of a command, and timed stage of a run (``textmine.audit``);
 - and the tables of the embedding cache and the scale pipeline: every table with its columns is registered
@@ -57,6 +59,9 @@ TABLES: dict[str, pa.DataFrameSchema] = {
     "comment_themes": schema.COMMENT_THEMES,
     "label_feedback": schema.LABEL_FEEDBACK,
     "aspect_scores": schema.ASPECT_SCORES,
+    "coder_labels": schema.CODER_LABELS,
+    "stop_word_edits": schema.STOP_WORD_EDITS,
+    "waves": schema.WAVES,
 }
 
 # Tables recomputed as a whole by a stage, with the columns that stage documents.
@@ -228,6 +233,13 @@ class Store:
         """Append analysts' decisions (accept/reject a theme, fix a polarity)."""
         feedback = schema.validate(feedback, schema.LABEL_FEEDBACK)
         self.transaction(lambda con: self._insert(con, "label_feedback", feedback))
+
+    def append(self, table: str, rows: pd.DataFrame) -> None:
+        """Append ``rows`` (validated against the table's schema) to an append-only table such as ``coder_labels``."""
+        if table not in TABLES:
+            raise KeyError(f"unknown table {table!r}; known: {', '.join(TABLES)}")
+        rows = schema.validate(rows, TABLES[table])
+        self.transaction(lambda con: self._insert(con, table, rows))
 
     def replace_derived(self, table: str, frame: pd.DataFrame) -> None:
         """Atomically replace a derived table (one of ``DERIVED``: results recomputed as a whole, e.g. topics)."""

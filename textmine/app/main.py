@@ -18,6 +18,7 @@ from textmine.app import data
 from textmine.app.context import Context
 from textmine.app.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from textmine.app.pages import (
+    agreement,
     crosstab,
     discovery,
     overview,
@@ -26,6 +27,8 @@ from textmine.app.pages import (
     review,
     services,
     themes,
+    waves,
+    words,
 )
 from textmine.app.query import Corpus, Filters, Selection, count, select
 
@@ -39,6 +42,9 @@ PAGES: list[tuple[str, Callable[[Context], None]]] = [
     ("review", review.render),
     ("crosstab", crosstab.render),
     ("discovery", discovery.render),
+    ("agreement", agreement.render),
+    ("words", words.render),
+    ("waves", waves.render),
 ]
 
 
@@ -64,7 +70,7 @@ FILTERS = (
 FILTER_KEYS = tuple(spec.key for spec in FILTERS)
 # Widgets whose option labels follow the interface language (the filters and the pages' theme/value pickers).
 LANGUAGE_BOUND = (*FILTER_KEYS, "th_theme", "ov_theme", "xt_attribute", "xt_theme", "xt_value", "xt_mode", "q_cluster",
-                  "dc_cluster")
+                  "dc_cluster", "wd_compare", "ag_settle_value")
 UI_LANG = "ui_lang"
 UI_PARAM = "ui"
 URL_READ = "_url_read"

@@ -1,0 +1,1 @@
+"""Command-line commands kept out of ``textmine.cli``, each module registering its own on the app."""
