@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from textmine.qda_cli import TaxonomyOption, codebook_app, import_app, memo_app
+
 app = typer.Typer(
     help="textmine: language-tag, embed, theme and browse respondent comments from public-service surveys.",
     no_args_is_help=True,
@@ -20,6 +22,9 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(models_app, name="models")
 export_app = typer.Typer(help="Export: the bundled CSVs, filtered tables, REFI-QDA projects and codebooks.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+app.add_typer(codebook_app, name="codebook")
+app.add_typer(memo_app, name="memo")
+app.add_typer(import_app, name="import")
 
 StoreOption = Annotated[Optional[Path], typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
 
@@ -49,6 +54,7 @@ def ingest_report_command(
     file: Annotated[Path, typer.Argument(help="monitoring report as text extracted from its PDF", exists=True, dir_okay=False)],
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Parse a monitoring report: respondent quotes, services, ratings, aspect scores; mask personal data;
     tag languages; store them."""
@@ -68,6 +74,7 @@ def ingest_table_command(
     map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD, e.g. --map 'Отзыв=text' (repeatable)")] = [],
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Read a survey export into the store (personal data masked); rows that cannot be used are listed
     with their reason."""
@@ -94,6 +101,7 @@ def annotate_command(
     engine: Annotated[str, typer.Option("--engine", help="local | ray (Ray Data actor pool; needs textmine[ray])")] = "local",
     address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster address for --engine ray [default: local Ray]")] = None,
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="leave personal data (IIN, phones, e-mails, cards, names) unmasked in the output")] = False,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Score a new survey export without the store: the same rows (personal data masked in the text) plus
     lang, lang_confidence, themes, theme_scores, theme_uncertain, theme_evidence (the words each theme was
@@ -157,6 +165,7 @@ def export_table_command(
 def export_qdpx_command(
     out: Annotated[Path, typer.Argument(help="REFI-QDA project file (.qdpx) for NVivo, MAXQDA, ATLAS.ti, QualCoder")],
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Export the coded corpus: comments as sources with attributes, themes as codes, assignments as segments."""
     from textmine.insights import export_qdpx
@@ -169,7 +178,7 @@ def export_qdpx_command(
 
 
 @export_app.command("qdc")
-def export_qdc_command(out: Annotated[Path, typer.Argument(help="REFI-QDA codebook file (.qdc)")]) -> None:
+def export_qdc_command(out: Annotated[Path, typer.Argument(help="REFI-QDA codebook file (.qdc)")], taxonomy: TaxonomyOption = None) -> None:
     """Export the theme taxonomy as a REFI-QDA codebook."""
     from textmine.insights import export_qdc
 
@@ -261,6 +270,7 @@ def recommend_command(
     out: Annotated[Optional[Path], typer.Option("--out", help="file to write (required for docx) [default: stdout]")] = None,
     rerank: Annotated[bool, typer.Option("--rerank", help="recompute priorities and quotes first")] = False,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Evidence briefs per service: the problems to fix first and the strengths, each with its numbers,
     quotes and a recommendation sentence (kk or ru); csv gives the ranked table (recommendations.csv)."""
@@ -320,6 +330,7 @@ def topics_command(
     region: Annotated[Optional[str], typer.Option("--region", help="only this region")] = None,
     theme: Annotated[Optional[str], typer.Option("--theme", help="only comments with this theme")] = None,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Discover topics (clusters with Kazakh/Russian keyword labels) and flag new-theme candidates."""
     from textmine.audit import recorded_run
@@ -347,6 +358,7 @@ def run_command(
     report: Annotated[Path, typer.Option("--report", help="report to ingest", exists=True, dir_okay=False)] = Path("data/reports/monitoring_report_2018_kk.txt"),
     out_dir: Annotated[Path, typer.Option("--out-dir", help="where to write the bundled CSVs")] = Path("data/comments"),
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """The main job on the bundled data: ingest the seed report, embed, theme, rank each service's problems,
     store, export the bundled CSVs."""
@@ -400,6 +412,7 @@ def process_command(
     mode: Annotated[str, typer.Option("--mode", help="auto | trained | zero_shot")] = "auto",
     map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD (repeatable)")] = [],
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Ingest, tag, embed and theme a big export chunk by chunk; resumable, each distinct text processed once."""
     from textmine.embed import default_embedder
@@ -425,6 +438,7 @@ def topics_refit_command(
     sample: Annotated[int, typer.Option("--sample", help="comments the topics are fitted on (silhouette memory grows with its square)")] = 10_000,
     clusters: Annotated[Optional[int], typer.Option("--clusters", help="number of clusters [default: automatic]")] = None,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Re-fit topics on a sample of the whole store and assign every comment to them."""
     from textmine.embed import default_embedder
@@ -440,7 +454,7 @@ def topics_refit_command(
 
 
 @app.command("topics-assign")
-def topics_assign_command(store: StoreOption = None) -> None:
+def topics_assign_command(store: StoreOption = None, taxonomy: TaxonomyOption = None) -> None:
     """Assign comments added since the last re-fit to the fitted topics; say whether a re-fit is due."""
     from textmine.embed import default_embedder
     from textmine.scale.incremental import assign_new_comments
@@ -466,7 +480,7 @@ def models_build_command(
 
 
 @app.command("embed")
-def embed_command(store: StoreOption = None) -> None:
+def embed_command(store: StoreOption = None, taxonomy: TaxonomyOption = None) -> None:
     """Embed every comment in the store (cached: texts embedded before are not embedded again)."""
     from textmine.embed import default_embedder
     from textmine.pipeline import comment_vectors
@@ -483,7 +497,7 @@ def embed_command(store: StoreOption = None) -> None:
 
 
 @app.command("train")
-def train_command(store: StoreOption = None) -> None:
+def train_command(store: StoreOption = None, taxonomy: TaxonomyOption = None) -> None:
     """Train the theme and polarity heads on the labelled set plus analysts' feedback; save to models/heads."""
     from textmine.embed import default_embedder
     from textmine.pipeline import train_heads_from_labels
@@ -502,6 +516,7 @@ def train_command(store: StoreOption = None) -> None:
 def classify_command(
     mode: Annotated[str, typer.Option(help="auto | trained | zero_shot")] = "auto",
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Assign themes (with scores) and polarity to every comment in the store."""
     from textmine.embed import default_embedder
@@ -522,6 +537,7 @@ def classify_command(
 def app_command(
     port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8501,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Open the browser app (Streamlit) on the store: themes, services, quotes, crosstabs, label review."""
     import os
@@ -573,6 +589,7 @@ def eval_lang_command(
 def eval_themes_command(
     folds: Annotated[int, typer.Option(help="cross-validation folds")] = 5,
     on: Annotated[str, typer.Option("--set", help="real set to evaluate: seed (report quotes) or kzgov (appeals to akimats)")] = "seed",
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Themes and polarity on a real set: cross-validated P/R/F1 per theme and language, trained vs zero-shot
     vs TF-IDF baseline vs lexicon alone; kk/ru agreement; share left with no theme."""
@@ -588,6 +605,7 @@ def eval_themes_command(
 def eval_recommend_command(
     labels: Annotated[Path, typer.Option("--labels", exists=True, dir_okay=False, help="reference conclusions")] = Path("data/eval/report_conclusions.csv"),
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Problem ranking vs the report authors' conclusions: recall@3, precision@3, nDCG@3 of textmine (fitted
     in-sample and leave-one-service-out) beside the survey-wide top 3 and per-service frequency baselines."""

@@ -148,14 +148,15 @@ def labelled_vectors(store: Store, embedder: "Embedder", labelled: pd.DataFrame,
 
 def train_heads_from_labels(store: Store, embedder: "Embedder", heads_dir: Path | None = None) -> "Heads":
     """Train the heads on the labelled set plus analysts' feedback in the store, and save them."""
+    from textmine.classify.codebook import current_feedback, current_labels
     from textmine.classify.labels import load_labelled
     from textmine.classify.persist import DEFAULT_HEADS, save_heads
     from textmine.classify.taxonomy import load_taxonomy
     from textmine.classify.train import apply_feedback, train_heads
 
     taxonomy = load_taxonomy()
-    labelled = apply_feedback(load_labelled(), store.read("comments"), store.read("comment_themes"),
-                              store.read("label_feedback"))
+    labelled = apply_feedback(current_labels(load_labelled(), taxonomy), store.read("comments"),
+                              store.read("comment_themes"), current_feedback(store.read("label_feedback"), taxonomy))
     vectors, descriptions = labelled_vectors(store, embedder, labelled, taxonomy)
     heads = train_heads(labelled, vectors, taxonomy, descriptions, embedder.model_id)
     save_heads(heads, heads_dir or DEFAULT_HEADS)

@@ -7,23 +7,17 @@ atomically. The packaged taxonomy is only ever read: edits go to a working copy.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import yaml
 
 from textmine.atomic import atomic_path
+from textmine.classify.codebook import draft_path
 from textmine.classify.taxonomy import Taxonomy, Theme, default_taxonomy_path
 
-DRAFT_PATH = Path("data/taxonomy_draft.yaml")
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 _VERSION = re.compile(r"^version:\s*(\d+)\s*$", re.MULTILINE)
-
-
-def draft_path() -> Path:
-    """The working copy analysts promote into: ``$TEXTMINE_TAXONOMY_DRAFT`` or ``data/taxonomy_draft.yaml``."""
-    return Path(os.environ.get("TEXTMINE_TAXONOMY_DRAFT", DRAFT_PATH))
 
 
 def _parse(text: str, where: Path) -> Taxonomy:

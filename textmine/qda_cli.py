@@ -1,0 +1,155 @@
+"""``textmine codebook``, ``textmine memo`` and ``textmine import``: the analyst's QDA workflow from the command
+line, and ``--taxonomy``, the option every command that uses the taxonomy takes. Commands only call stages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+def _use_taxonomy(path: Optional[Path]) -> Optional[Path]:
+    """``--taxonomy`` callback: validate the file and make it the taxonomy of this process (and of the app it
+    starts) through :func:`textmine.classify.taxonomy.use_taxonomy`."""
+    if path is not None:
+        from textmine.classify.taxonomy import use_taxonomy
+
+        try:
+            use_taxonomy(path)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from error
+    return path
+
+
+TaxonomyOption = Annotated[Optional[Path], typer.Option(
+    "--taxonomy", callback=_use_taxonomy, dir_okay=False,
+    help="taxonomy YAML [default: $TEXTMINE_TAXONOMY or the packaged one]")]
+StoreOption = Annotated[Optional[Path], typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
+WhyOption = Annotated[str, typer.Option("--why", help="reason, kept in the taxonomy's history")]
+ByOption = Annotated[Optional[str], typer.Option("--by", help="who makes the change [default: the login name]")]
+OutOption = Annotated[Optional[Path], typer.Option("--out", help="taxonomy file to write [default: the one read, or data/taxonomy_draft.yaml when that is the packaged one]")]
+KkOption = Annotated[Optional[str], typer.Option("--kk", help="name in Kazakh")]
+RuOption = Annotated[Optional[str], typer.Option("--ru", help="name in Russian")]
+EnOption = Annotated[Optional[str], typer.Option("--en", help="name in English")]
+
+codebook_app = typer.Typer(help="Codebook operations with history: rename, merge, split, retire, parent themes.",
+                           no_args_is_help=True)
+memo_app = typer.Typer(help="Memos: free-text notes on a quote (comment), a theme or a service.", no_args_is_help=True)
+import_app = typer.Typer(help="Bring a project coded in another QDA tool back in.", no_args_is_help=True)
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+def _names(kk: Optional[str], ru: Optional[str], en: Optional[str], required: bool, what: str):
+    from textmine.classify.taxonomy import Names
+
+    given = {"kk": kk, "ru": ru, "en": en}
+    if not any(given.values()) and not required:
+        return None
+    missing = [lang for lang, value in given.items() if not value]
+    if missing:
+        _fail(f"{what}: give its name in every language; missing --{', --'.join(missing)}")
+    return Names(**given)
+
+
+def _apply(operation, *args, out: Optional[Path], **kwargs) -> None:
+    """Run a codebook operation on the resolved taxonomy, write the result, say what to retrain."""
+    from textmine.classify.codebook import retrain_note, trained_version, working_path, write_taxonomy
+    from textmine.classify.taxonomy import load_taxonomy, taxonomy_path
+
+    source = taxonomy_path()
+    try:
+        changed = operation(load_taxonomy(source), *args, **kwargs)
+        target = write_taxonomy(changed, out or working_path(source), header_from=source)
+    except (KeyError, ValueError) as error:
+        _fail(str(error).strip('"'))
+    change = changed.history[-1]
+    typer.echo(f"taxonomy version {changed.version} written to {target}: {change.op} "
+               f"{', '.join(change.sources)}" + (f" -> {change.target}" if change.target else ""))
+    if target.resolve() != source.resolve():
+        typer.echo(f"use it with --taxonomy {target} (or export TEXTMINE_TAXONOMY={target})")
+    typer.echo(retrain_note(changed, trained_version()))
+
+
+@codebook_app.command("rename")
+def rename_command(old: str, new: str, why: WhyOption, kk: KkOption = None, ru: RuOption = None,
+                   en: EnOption = None, by: ByOption = None, out: OutOption = None,
+                   taxonomy: TaxonomyOption = None) -> None:
+    """Give theme OLD the id NEW (labels follow); --kk/--ru/--en change its names (NEW = OLD: names only)."""
+    from textmine.classify.codebook import rename
+
+    _apply(rename, old, new, why, _names(kk, ru, en, False, new), by=by, out=out)
+
+
+@codebook_app.command("merge")
+def merge_command(source: str, target: str, why: WhyOption, by: ByOption = None, out: OutOption = None,
+                  taxonomy: TaxonomyOption = None) -> None:
+    """Merge theme SOURCE into TARGET: SOURCE's labels, examples and codebook words go to TARGET."""
+    from textmine.classify.codebook import merge
+
+    _apply(merge, source, target, why, by=by, out=out)
+
+
+@codebook_app.command("split")
+def split_command(
+    source: str, new: str, why: WhyOption,
+    definition: Annotated[str, typer.Option("--definition", help="what the new theme covers")],
+    word_kk: Annotated[list[str], typer.Option("--word-kk", help="Kazakh codebook word of the new theme (repeatable; lexicon syntax: word, stem*, re:...)")] = [],
+    word_ru: Annotated[list[str], typer.Option("--word-ru", help="Russian codebook word (repeatable)")] = [],
+    example_kk: Annotated[list[str], typer.Option("--example-kk", help="Kazakh example phrase (repeatable)")] = [],
+    example_ru: Annotated[list[str], typer.Option("--example-ru", help="Russian example phrase (repeatable)")] = [],
+    kk: KkOption = None, ru: RuOption = None, en: EnOption = None, by: ByOption = None, out: OutOption = None,
+    taxonomy: TaxonomyOption = None,
+) -> None:
+    """Carve theme NEW out of SOURCE: SOURCE's labelled texts on which NEW's words match move to NEW;
+    the store's comments move on the next `textmine train` + `textmine classify`."""
+    from textmine.classify.codebook import split
+    from textmine.classify.taxonomy import Examples, Theme, ThemeLexicon
+
+    try:
+        theme = Theme(id=new, name=_names(kk, ru, en, True, new), definition=definition,
+                      examples=Examples(kk=example_kk, ru=example_ru), lexicon=ThemeLexicon(kk=word_kk, ru=word_ru))
+    except ValueError as error:
+        _fail(str(error))
+    _apply(split, source, theme, why, by=by, out=out)
+
+
+@codebook_app.command("retire")
+def retire_command(theme: str, why: WhyOption, by: ByOption = None, out: OutOption = None,
+                   taxonomy: TaxonomyOption = None) -> None:
+    """Take THEME out of the codebook; its labels are dropped."""
+    from textmine.classify.codebook import retire
+
+    _apply(retire, theme, why, by=by, out=out)
+
+
+@codebook_app.command("parent")
+def parent_command(parent: str, children: list[str], why: WhyOption, kk: KkOption = None, ru: RuOption = None,
+                   en: EnOption = None, by: ByOption = None, out: OutOption = None,
+                   taxonomy: TaxonomyOption = None) -> None:
+    """Put CHILDREN under parent theme PARENT (a new parent needs --kk, --ru and --en); counts roll up."""
+    from textmine.classify.codebook import set_parent
+
+    _apply(set_parent, parent, list(children), why, _names(kk, ru, en, False, parent), by=by, out=out)
+
+
+@codebook_app.command("history")
+def history_command(taxonomy: TaxonomyOption = None) -> None:
+    """The codebook operations that led to the taxonomy, how old labels map, and what must be retrained."""
+    from textmine.classify.codebook import history_lines, label_mapping, retrain_note, trained_version
+    from textmine.classify.taxonomy import load_taxonomy, taxonomy_path
+
+    current = load_taxonomy()
+    typer.echo(f"{taxonomy_path()}: version {current.version}, {len(current.themes)} themes, "
+               f"{len(current.parents)} parents")
+    for line in history_lines(current):
+        typer.echo(line)
+    for old, new in label_mapping(current).items():
+        typer.echo(f"labels {old} -> {', '.join(new) or '(dropped)'}")
+    for parent in current.parents:
+        typer.echo(f"parent {parent.id}: {', '.join(parent.themes)}")
+    typer.echo(retrain_note(current, trained_version()))
