@@ -174,7 +174,7 @@ def export_qdpx_command(
     from textmine.store import Store
 
     with Store(store, read_only=True) as opened:
-        typer.echo(f"wrote {export_qdpx(without_personal_data(themed_comments(opened)), out)}")
+        typer.echo(f"wrote {export_qdpx(without_personal_data(themed_comments(opened)), out, memos=opened.read('memos'))}")
 
 
 @export_app.command("qdc")
@@ -209,6 +209,7 @@ def quotes_command(
     """Representative quotes (central, diverse, quotable, attributed) for a theme / service / region."""
     from textmine.embed import default_embedder
     from textmine.insights import quotes_docx, quotes_markdown, representative_quotes, write_table
+    from textmine.memos import with_memos
     from textmine.pipeline import comment_vectors, themed_comments
     from textmine.store import Store
 
@@ -219,8 +220,9 @@ def quotes_command(
     with Store(store) as opened:
         coded = themed_comments(opened)
         _, vectors = comment_vectors(opened, default_embedder(), coded)
+        memos = opened.read("memos")
     filters = {key: value for key, value in {"service_no": service, "region": region}.items() if value is not None}
-    quotes = representative_quotes(coded, vectors, k=k, theme=theme, **filters)
+    quotes = with_memos(representative_quotes(coded, vectors, k=k, theme=theme, **filters), memos)
     title = " · ".join(str(part) for part in (theme, f"service {service}" if service else None, region) if part) or "quotes"
     if format_ == "md":
         text = quotes_markdown(quotes, title)

@@ -153,3 +153,47 @@ def history_command(taxonomy: TaxonomyOption = None) -> None:
     for parent in current.parents:
         typer.echo(f"parent {parent.id}: {', '.join(parent.themes)}")
     typer.echo(retrain_note(current, trained_version()))
+
+
+@memo_app.command("add")
+def memo_add_command(
+    kind: Annotated[str, typer.Argument(help="quote | theme | service")],
+    target: Annotated[str, typer.Argument(help="comment id, theme id or service number")],
+    text: Annotated[str, typer.Argument(help="the memo (an empty text deletes your memo on the target)")],
+    author: Annotated[Optional[str], typer.Option("--author", help="who writes it [default: the login name]")] = None,
+    store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
+) -> None:
+    """Write (or edit: one memo per author and target) a memo on a quote, a theme or a service."""
+    import getpass
+
+    from textmine.memos import save_memo
+    from textmine.store import Store
+
+    try:
+        with Store(store, touches=("memos",)) as opened:
+            kept = save_memo(opened, kind, target, author or getpass.getuser(), text)
+    except (KeyError, ValueError) as error:
+        _fail(str(error).strip('"'))
+    typer.echo(f"{'saved' if kept else 'deleted'} memo on {kind} {target}")
+
+
+@memo_app.command("list")
+def memo_list_command(
+    kind: Annotated[Optional[str], typer.Option("--kind", help="only memos on quote | theme | service")] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="only memos on this id")] = None,
+    store: StoreOption = None,
+) -> None:
+    """The memos in the store: kind, target, author, time, text."""
+    from textmine.store import Store
+
+    with Store(store, read_only=True) as opened:
+        memos = opened.read("memos")
+    if kind:
+        memos = memos[memos["target_kind"] == kind]
+    if target:
+        memos = memos[memos["target_id"] == target]
+    for row in memos.sort_values(["target_kind", "target_id", "at"]).itertuples():
+        typer.echo(f"{row.target_kind} {row.target_id} · {row.author} · {row.at}: {row.text}")
+    if memos.empty:
+        typer.echo("no memos")

@@ -6,6 +6,7 @@ Tables (one row per ...):
 - ``services``  service of a monitoring report (schema ``SERVICES``);
 - ``comment_themes``  comment's themes, scores and polarity (schema ``COMMENT_THEMES``);
 - ``label_feedback``  analyst's accept/reject of a theme on a comment, used by the next training run;
+- ``memos``  analyst's note on a quote, a theme or a service (one per author and target; ``textmine.memos``);
 - ``aspect_scores``  report's satisfaction figure for one quality aspect of a service (``ASPECT_SCORES``);
 - ``runs``, ``run_stages``  the audit trail: run of a command, and timed stage of a run (``textmine.audit``).
 
@@ -54,6 +55,7 @@ TABLES: dict[str, pa.DataFrameSchema] = {
     "services": schema.SERVICES,
     "comment_themes": schema.COMMENT_THEMES,
     "label_feedback": schema.LABEL_FEEDBACK,
+    "memos": schema.MEMOS,
     "aspect_scores": schema.ASPECT_SCORES,
 }
 

@@ -106,7 +106,7 @@ def _add(comment_id: str) -> None:
 
 def quote_card(ctx: Context, row: pd.Series, key: str, extra: str = "") -> None:
     """One quote: its text (never parsed as Markdown/HTML), attribution, theme chips, the words each theme
-    was assigned on, basket button."""
+    was assigned on, basket button, memos."""
     with st.container(border=True):
         st.text(row["text"])
         polarity = ctx.polarity_name(row["polarity"]) if isinstance(row["polarity"], str) else ""
@@ -119,6 +119,9 @@ def quote_card(ctx: Context, row: pd.Series, key: str, extra: str = "") -> None:
         inside = row["id"] in basket()
         st.button(ctx.t("in_basket") if inside else ctx.t("add_to_basket"), key=f"{key}-{row['id']}",
                   disabled=inside, on_click=_add, args=(row["id"],))
+        from textmine.app.memos import memo_box
+
+        memo_box(ctx, "quote", row["id"], key)
 
 
 def _page_start(ctx: Context, total: int, key: str, page_size: int) -> int:

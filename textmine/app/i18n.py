@@ -158,6 +158,10 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "draft_path": ("Таксономия көшірмесі", "Копия таксономии", "Taxonomy copy"),
     "promoted": ("«{id}» тақырыбы {path} файлына қосылды (нұсқа {version}).", "Тема «{id}» добавлена в {path} (версия {version}).", "Theme “{id}” added to {path} (version {version})."),
     "promote_failed": ("Қосылмады: {error}", "Не добавлено: {error}", "Not added: {error}"),
+    "memos_count": ("Жазбалар ({n})", "Заметки ({n})", "Memos ({n})"),
+    "memo_author": ("Авторы", "Автор", "Author"),
+    "memo_text": ("Жазба (бос болса — өшіріледі)", "Заметка (пустая — удаляется)", "Memo (empty deletes it)"),
+    "memo_save": ("Жазбаны сақтау", "Сохранить заметку", "Save memo"),
 }
 
 

@@ -9,6 +9,8 @@ import streamlit as st
 from textmine.app import data
 from textmine.app.context import BASKET, Context, basket, paged_quotes, quote_list
 from textmine.app.insights_adapter import export_csv, export_docx, export_markdown
+from textmine.app.memos import all_memos
+from textmine.memos import with_memos
 from textmine.app.query import (
     Selection,
     count,
@@ -90,7 +92,7 @@ def _basket_section(ctx: Context) -> None:
         if not chosen:
             st.caption(ctx.t("basket_empty"))
             return
-        chosen_rows = rows_by_ids(ctx.corpus, chosen)
+        chosen_rows = with_memos(rows_by_ids(ctx.corpus, chosen), all_memos(str(ctx.path), ctx.version))
         st.dataframe(pd.DataFrame({ctx.t("text"): chosen_rows["text"], ctx.t("service"): chosen_rows["service_name"].astype(str),
                                    ctx.t("region"): chosen_rows["region"].astype(str)}), hide_index=True, key="q_basket_table")
         texts = chosen_rows.set_index("id")["text"]

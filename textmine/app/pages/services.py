@@ -10,6 +10,7 @@ import streamlit as st
 from textmine.app import briefs, data
 from textmine.app.context import Context, quote_list
 from textmine.app.insights_adapter import complaint_themes, representative_quotes
+from textmine.app.memos import memo_box
 from textmine.app.query import Selection, rows
 
 
@@ -25,6 +26,7 @@ def render(ctx: Context) -> None:
         return
     labels = {int(row.service_no): f"{int(row.service_no)}. {row.service_name}" for row in services.itertuples()}
     number = st.selectbox(ctx.t("service"), list(labels), format_func=labels.get, key="sv_service")
+    memo_box(ctx, "service", number, "sv")
     brief_tab, figures_tab = st.tabs([ctx.t("brief"), ctx.t("figures")])
     with brief_tab:
         _brief(ctx, number)
