@@ -182,7 +182,7 @@ def test_written_file_reads_back_equal_with_header_kept(small: Taxonomy, tmp_pat
 
 
 def test_resolver_prefers_the_path_then_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("TEXTMINE_TAXONOMY", raising=False)
+    monkeypatch.setenv("TEXTMINE_TAXONOMY", "")
     assert taxonomy_path().name == "taxonomy.yaml" and taxonomy_path().parent.name == "classify"
     monkeypatch.setenv("TEXTMINE_TAXONOMY", str(tmp_path / "env.yaml"))
     assert taxonomy_path() == tmp_path / "env.yaml"
@@ -209,7 +209,7 @@ def test_every_taxonomy_command_takes_the_option(command: list[str]) -> None:
 
 def test_cli_merge_writes_the_copy_and_history_reads_it_from_the_environment(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("TEXTMINE_TAXONOMY", raising=False)  # --taxonomy sets it for the process
+    monkeypatch.setenv("TEXTMINE_TAXONOMY", "")  # --taxonomy sets it for the process; undone after
     source = tmp_path / "taxonomy.yaml"
     source.write_text(default_taxonomy_path().read_text(encoding="utf-8"), encoding="utf-8")
     runner = CliRunner()

@@ -197,3 +197,27 @@ def memo_list_command(
         typer.echo(f"{row.target_kind} {row.target_id} · {row.author} · {row.at}: {row.text}")
     if memos.empty:
         typer.echo("no memos")
+
+
+@import_app.command("qdpx")
+def import_qdpx_command(
+    file: Annotated[Path, typer.Argument(help="REFI-QDA project (.qdpx) from NVivo, MAXQDA, ATLAS.ti, QualCoder or textmine", exists=True, dir_okay=False)],
+    keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text")] = False,
+    store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
+) -> None:
+    """Import a coded project: text sources as comments (masked, language-tagged, rejects listed), codes mapped
+    onto the taxonomy (others proposed as new themes), codings as labels for `textmine train`, notes as memos."""
+    from textmine.audit import recorded_run
+    from textmine.ingest.errors import IngestError
+    from textmine.pipeline import ingest_qdpx
+    from textmine.store import Store
+
+    try:
+        with Store(store) as opened, recorded_run(opened, "import qdpx", inputs=[file]) as run:
+            result = ingest_qdpx(opened, file, keep_raw=keep_raw)
+            run.count(rows_in=result.ingest.rows_in, processed=result.ingest.comments, rejected=result.ingest.rejected)
+    except IngestError as error:
+        _fail(str(error))
+    for line in result.lines():
+        typer.echo(line)

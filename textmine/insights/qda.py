@@ -30,7 +30,7 @@ from textmine.insights.profile import split_themes
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 _NAMESPACE = uuid.UUID("6f1c9a56-3c1e-4d59-9a53-8f4e1f0a7b21")
-_TRAILER = re.compile(r"\[textmine id=(?P<id>[^|\]]+?)(?: \| kk=(?P<kk>[^|\]]*?))?(?: \| ru=(?P<ru>[^|\]]*?))?\]\s*$")
+TRAILER = re.compile(r"\[textmine id=(?P<id>[^|\]]+?)(?: \| kk=(?P<kk>[^|\]]*?))?(?: \| ru=(?P<ru>[^|\]]*?))?\]\s*$")
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
             "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39")
 VARIABLES = {  # comment column -> (variable name, REFI type)
@@ -216,7 +216,8 @@ def export_qdc(path: Path | str, taxonomy: Taxonomy | None = None) -> Path:
     return path
 
 
-def _slug(name: str) -> str:
+def slug(name: str) -> str:
+    """A code name as a theme id candidate: lower case, runs of non-word characters as ``_``."""
     return re.sub(r"\W+", "_", name.strip().lower()).strip("_")
 
 
@@ -243,10 +244,10 @@ def import_qdc(path: Path | str, base: Taxonomy | None = None) -> Taxonomy:
         if not name:
             raise ValueError(f"{path}: code {code.get('guid')} has no name")
         text = (code.findtext(_tag(CODEBOOK_NS, "Description")) or "").strip()
-        match = _TRAILER.search(text)
-        definition = _TRAILER.sub("", text).strip() or name
+        match = TRAILER.search(text)
+        definition = TRAILER.sub("", text).strip() or name
         names = Names(kk=(match and match["kk"]) or name, ru=(match and match["ru"]) or name, en=name)
-        themes.append(Theme(id=match["id"] if match else _slug(name), name=names, definition=definition))
+        themes.append(Theme(id=match["id"] if match else slug(name), name=names, definition=definition))
     try:
         return Taxonomy(version=base.version + 1, polarities=base.polarities, themes=themes)
     except ValueError as error:
