@@ -58,13 +58,12 @@ def _names(kk: Optional[str], ru: Optional[str], en: Optional[str], required: bo
 
 def _apply(operation, *args, out: Optional[Path], **kwargs) -> None:
     """Run a codebook operation on the resolved taxonomy, write the result, say what to retrain."""
-    from textmine.classify.codebook import retrain_note, trained_version, working_path, write_taxonomy
-    from textmine.classify.taxonomy import load_taxonomy, taxonomy_path
+    from textmine.classify.codebook import apply_change, retrain_note, trained_version
+    from textmine.classify.taxonomy import taxonomy_path
 
     source = taxonomy_path()
     try:
-        changed = operation(load_taxonomy(source), *args, **kwargs)
-        target = write_taxonomy(changed, out or working_path(source), header_from=source)
+        changed, target = apply_change(operation, *args, out=out, **kwargs)
     except (KeyError, ValueError) as error:
         _fail(str(error).strip('"'))
     change = changed.history[-1]

@@ -11,6 +11,7 @@ from textmine.app import data
 from textmine.app.context import Context
 from textmine.app.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from textmine.app.pages import (
+    codebook,
     crosstab,
     discovery,
     overview,
@@ -32,6 +33,7 @@ PAGES: dict[str, Callable[[Context], None]] = {
     "review": review.render,
     "crosstab": crosstab.render,
     "discovery": discovery.render,
+    "codebook": codebook.render,
 }
 FILTER_KEYS = ("f_service", "f_agency", "f_region", "f_lang", "f_theme", "f_polarity", "f_rating")
 

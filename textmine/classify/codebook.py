@@ -24,7 +24,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +41,8 @@ from textmine.classify.taxonomy import (
     Theme,
     ThemeLexicon,
     default_taxonomy_path,
+    load_taxonomy,
+    taxonomy_path,
 )
 
 DRAFT_PATH = Path("data/taxonomy_draft.yaml")
@@ -327,3 +329,12 @@ def trained_version(heads_dir: Path | None = None) -> int | None:
 
     card = Path(heads_dir or DEFAULT_HEADS) / "card.json"
     return json.loads(card.read_text(encoding="utf-8"))["taxonomy_version"] if card.exists() else None
+
+
+def apply_change(operation: Callable[..., Taxonomy], *args: object, out: Path | None = None,
+                 **kwargs: object) -> tuple[Taxonomy, Path]:
+    """Run a codebook operation (:func:`merge`, :func:`rename`...) on the taxonomy :func:`taxonomy_path`
+    resolves to and write the result to ``out`` (default :func:`working_path`); return it and where it went."""
+    source = taxonomy_path()
+    changed = operation(load_taxonomy(source), *args, **kwargs)
+    return changed, write_taxonomy(changed, Path(out) if out else working_path(source), header_from=source)
