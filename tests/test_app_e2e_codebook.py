@@ -11,10 +11,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_app_e2e import (
+    ARGS,
+    CHROMIUM,
+    ROOT,
+    _free_port,
+    _wait_healthy,
+    _wait_idle,
+    sync_api,
+)
 
 from textmine.app.demo import build_demo_store
 from textmine.classify.taxonomy import default_taxonomy_path, load_taxonomy
-from test_app_e2e import ARGS, CHROMIUM, ROOT, _free_port, _wait_healthy, _wait_idle, sync_api
 
 
 @pytest.fixture(scope="module")

@@ -66,6 +66,7 @@ def test_export_then_import_gives_the_same_codings(tmp_path: Path) -> None:
         memo = store.read("memos")
     assert result.ingest.comments == 20 and result.ingest.rejected == 0
     assert set(result.codes[result.codes["how"] != "group"]["how"]) == {"trailer", "guid"}
+    assert "  'complaint' -> polarity complaint (by guid)" in result.lines()
     assert got["text"].tolist() == coded["text"].tolist()
     assert got["themes"].tolist() == [set(themes.split(";")) for themes in coded["themes"]]
     assert got["polarity"].tolist() == coded["polarity"].tolist()
@@ -151,7 +152,7 @@ def test_a_project_written_by_another_tool_comes_in(tmp_path: Path) -> None:
         ["quote", got["id"].iloc[0], "Coder A", "Кезек туралы жақсы мысал"]]
     lines = "\n".join(result.lines())
     assert "'Rude tone on the phone': no such theme; proposed new theme 'rude_tone_on_the_phone'" in lines
-    assert "codes: 2 of 3 mapped onto the taxonomy" in lines
+    assert "codes: 2 of 3 mapped onto the taxonomy" in lines and "'сроки' -> deadlines (by name)" in lines
 
 
 def test_a_code_renamed_in_the_codebook_history_still_maps() -> None:

@@ -136,7 +136,8 @@ class QdpxImport:
         codable = self.codes[self.codes["how"] != "group"]
         mapped = codable[codable["how"] != "new"]
         out = [*self.ingest.lines(), f"codes: {len(mapped)} of {len(codable)} mapped onto the taxonomy"]
-        out += [f"  {row.name!r} -> {row.theme or row.polarity} (by {row.how})" for row in mapped.itertuples()]
+        out += [f"  {row.name!r} -> {row.theme if pd.notna(row.theme) else 'polarity ' + row.polarity} (by {row.how})"
+                for row in mapped.itertuples()]
         out += [f"  {row.name!r}: no such theme; proposed new theme '{row.proposed_id}' (add it with the "
                 "app's discovery page or edit the taxonomy, then import again)"
                 for row in codable[codable["how"] == "new"].itertuples()]

@@ -4,12 +4,12 @@ line, and ``--taxonomy``, the option every command that uses the taxonomy takes.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 
-def _use_taxonomy(path: Optional[Path]) -> Optional[Path]:
+def _use_taxonomy(path: Path | None) -> Path | None:
     """``--taxonomy`` callback: validate the file and make it the taxonomy of this process (and of the app it
     starts) through :func:`textmine.classify.taxonomy.use_taxonomy`."""
     if path is not None:
@@ -22,16 +22,16 @@ def _use_taxonomy(path: Optional[Path]) -> Optional[Path]:
     return path
 
 
-TaxonomyOption = Annotated[Optional[Path], typer.Option(
+TaxonomyOption = Annotated[Path | None, typer.Option(
     "--taxonomy", callback=_use_taxonomy, dir_okay=False,
     help="taxonomy YAML [default: $TEXTMINE_TAXONOMY or the packaged one]")]
-StoreOption = Annotated[Optional[Path], typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
+StoreOption = Annotated[Path | None, typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
 WhyOption = Annotated[str, typer.Option("--why", help="reason, kept in the taxonomy's history")]
-ByOption = Annotated[Optional[str], typer.Option("--by", help="who makes the change [default: the login name]")]
-OutOption = Annotated[Optional[Path], typer.Option("--out", help="taxonomy file to write [default: the one read, or data/taxonomy_draft.yaml when that is the packaged one]")]
-KkOption = Annotated[Optional[str], typer.Option("--kk", help="name in Kazakh")]
-RuOption = Annotated[Optional[str], typer.Option("--ru", help="name in Russian")]
-EnOption = Annotated[Optional[str], typer.Option("--en", help="name in English")]
+ByOption = Annotated[str | None, typer.Option("--by", help="who makes the change [default: the login name]")]
+OutOption = Annotated[Path | None, typer.Option("--out", help="taxonomy file to write [default: the one read, or data/taxonomy_draft.yaml when that is the packaged one]")]
+KkOption = Annotated[str | None, typer.Option("--kk", help="name in Kazakh")]
+RuOption = Annotated[str | None, typer.Option("--ru", help="name in Russian")]
+EnOption = Annotated[str | None, typer.Option("--en", help="name in English")]
 
 codebook_app = typer.Typer(help="Codebook operations with history: rename, merge, split, retire, parent themes.",
                            no_args_is_help=True)
@@ -44,7 +44,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
-def _names(kk: Optional[str], ru: Optional[str], en: Optional[str], required: bool, what: str):
+def _names(kk: str | None, ru: str | None, en: str | None, required: bool, what: str):
     from textmine.classify.taxonomy import Names
 
     given = {"kk": kk, "ru": ru, "en": en}
@@ -56,7 +56,7 @@ def _names(kk: Optional[str], ru: Optional[str], en: Optional[str], required: bo
     return Names(**given)
 
 
-def _apply(operation, *args, out: Optional[Path], **kwargs) -> None:
+def _apply(operation, *args, out: Path | None, **kwargs) -> None:
     """Run a codebook operation on the resolved taxonomy, write the result, say what to retrain."""
     from textmine.classify.codebook import apply_change, retrain_note, trained_version
     from textmine.classify.taxonomy import taxonomy_path
@@ -97,10 +97,10 @@ def merge_command(source: str, target: str, why: WhyOption, by: ByOption = None,
 def split_command(
     source: str, new: str, why: WhyOption,
     definition: Annotated[str, typer.Option("--definition", help="what the new theme covers")],
-    word_kk: Annotated[list[str], typer.Option("--word-kk", help="Kazakh codebook word of the new theme (repeatable; lexicon syntax: word, stem*, re:...)")] = [],
-    word_ru: Annotated[list[str], typer.Option("--word-ru", help="Russian codebook word (repeatable)")] = [],
-    example_kk: Annotated[list[str], typer.Option("--example-kk", help="Kazakh example phrase (repeatable)")] = [],
-    example_ru: Annotated[list[str], typer.Option("--example-ru", help="Russian example phrase (repeatable)")] = [],
+    word_kk: Annotated[list[str] | None, typer.Option("--word-kk", help="Kazakh codebook word of the new theme (repeatable; lexicon syntax: word, stem*, re:...)")] = None,
+    word_ru: Annotated[list[str] | None, typer.Option("--word-ru", help="Russian codebook word (repeatable)")] = None,
+    example_kk: Annotated[list[str] | None, typer.Option("--example-kk", help="Kazakh example phrase (repeatable)")] = None,
+    example_ru: Annotated[list[str] | None, typer.Option("--example-ru", help="Russian example phrase (repeatable)")] = None,
     kk: KkOption = None, ru: RuOption = None, en: EnOption = None, by: ByOption = None, out: OutOption = None,
     taxonomy: TaxonomyOption = None,
 ) -> None:
@@ -111,7 +111,8 @@ def split_command(
 
     try:
         theme = Theme(id=new, name=_names(kk, ru, en, True, new), definition=definition,
-                      examples=Examples(kk=example_kk, ru=example_ru), lexicon=ThemeLexicon(kk=word_kk, ru=word_ru))
+                      examples=Examples(kk=example_kk or [], ru=example_ru or []),
+                      lexicon=ThemeLexicon(kk=word_kk or [], ru=word_ru or []))
     except ValueError as error:
         _fail(str(error))
     _apply(split, source, theme, why, by=by, out=out)
@@ -139,7 +140,12 @@ def parent_command(parent: str, children: list[str], why: WhyOption, kk: KkOptio
 @codebook_app.command("history")
 def history_command(taxonomy: TaxonomyOption = None) -> None:
     """The codebook operations that led to the taxonomy, how old labels map, and what must be retrained."""
-    from textmine.classify.codebook import history_lines, label_mapping, retrain_note, trained_version
+    from textmine.classify.codebook import (
+        history_lines,
+        label_mapping,
+        retrain_note,
+        trained_version,
+    )
     from textmine.classify.taxonomy import load_taxonomy, taxonomy_path
 
     current = load_taxonomy()
@@ -159,7 +165,7 @@ def memo_add_command(
     kind: Annotated[str, typer.Argument(help="quote | theme | service")],
     target: Annotated[str, typer.Argument(help="comment id, theme id or service number")],
     text: Annotated[str, typer.Argument(help="the memo (an empty text deletes your memo on the target)")],
-    author: Annotated[Optional[str], typer.Option("--author", help="who writes it [default: the login name]")] = None,
+    author: Annotated[str | None, typer.Option("--author", help="who writes it [default: the login name]")] = None,
     store: StoreOption = None,
     taxonomy: TaxonomyOption = None,
 ) -> None:
@@ -179,8 +185,8 @@ def memo_add_command(
 
 @memo_app.command("list")
 def memo_list_command(
-    kind: Annotated[Optional[str], typer.Option("--kind", help="only memos on quote | theme | service")] = None,
-    target: Annotated[Optional[str], typer.Option("--target", help="only memos on this id")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="only memos on quote | theme | service")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="only memos on this id")] = None,
     store: StoreOption = None,
 ) -> None:
     """The memos in the store: kind, target, author, time, text."""
