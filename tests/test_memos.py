@@ -120,3 +120,32 @@ def test_cli_memo_add_and_list(store_path: Path, comments: pd.DataFrame) -> None
     assert refused.exit_code == 2 and "no comment 'nope'" in refused.output
     listed = runner.invoke(app, ["memo", "list", "--kind", "theme", "--store", str(store_path)])
     assert listed.output.startswith("theme queues · aigerim · ") and listed.output.rstrip().endswith(MEMO_KK)
+
+
+def test_a_memo_written_on_the_theme_page_is_stored_and_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from textmine.app.demo import build_demo_store
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    store = build_demo_store(tmp_path / "demo.duckdb")
+    monkeypatch.setenv("TEXTMINE_STORE", str(store))
+    monkeypatch.setenv("TEXTMINE_TAXONOMY", "")
+    at = AppTest.from_file(os.fspath(root / "app.py"), default_timeout=60)
+    at.run()
+    at.sidebar.radio(key="page").set_value("themes").run()
+    theme = at.selectbox(key="th_theme").value
+    key = f"memo-th-theme-{theme}"
+    at.text_input(key=f"{key}-author").input("Айгерім")
+    at.text_area(key=f"{key}-text").input(MEMO_KK)
+    next(button for button in at.button if button.label == "Жазбаны сақтау").click().run()
+    assert not at.exception, at.exception
+    with Store(store, read_only=True) as opened:
+        stored = opened.read("memos")
+    assert stored[["target_kind", "target_id", "author", "text"]].values.tolist() == [
+        ["theme", theme, "Айгерім", MEMO_KK]]
+    at.run()
+    assert MEMO_KK in [element.value for element in at.text]
