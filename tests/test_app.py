@@ -18,7 +18,8 @@ import yaml
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
-from streamlit.util import calc_hash  # noqa: E402
+
+from app_pages import open_page as _page  # noqa: E402
 
 from textmine.app.demo import build_demo_store  # noqa: E402
 from textmine.app.insights_adapter import escape_markdown, export_csv, export_docx, export_markdown  # noqa: E402
@@ -78,15 +79,6 @@ def _sql(path: Path, query: str, params: list | None = None):
         return con.execute(query, params or []).fetchall()
     finally:
         con.close()
-
-
-def _page(at: AppTest, page: str) -> AppTest:
-    """Open the app's page ``page`` (its url path). AppTest can switch only to file pages, so this sets the
-    page hash a browser at ``/<page>`` would request (``st.Page`` hashes its url path)."""
-    at._page_hash = calc_hash(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _metric(at: AppTest, label: str) -> str:

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 pytest.importorskip("streamlit")
+from app_pages import open_page  # noqa: E402
 from streamlit.testing.v1 import AppTest
 
 from textmine.app.demo import build_demo_store
@@ -37,9 +38,7 @@ def _app(path: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:
     monkeypatch.setenv("TEXTMINE_STORE", str(path))
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
-    at.sidebar.radio(key="page").set_value(page).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(at, page)
 
 
 def _sql(path: Path, query: str, params: list | None = None) -> list[tuple]:

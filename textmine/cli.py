@@ -9,6 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from textmine.classify.mode import Mode
+from textmine.commands.codebook_cli import codebook_app, import_app, memo_app
+from textmine.commands.options import StoreOption, TaxonomyOption, fail
 
 app = typer.Typer(
     help="textmine: language-tag, embed, theme and browse respondent comments from public-service surveys.",
@@ -23,20 +25,15 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(models_app, name="models")
 export_app = typer.Typer(help="Export: the bundled CSVs, filtered tables, REFI-QDA projects and codebooks.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
-
-StoreOption = Annotated[Optional[Path], typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
-
+app.add_typer(codebook_app, name="codebook")
+app.add_typer(memo_app, name="memo")
+app.add_typer(import_app, name="import")
 
 def _data(relative: str) -> Callable[[], Path]:
     """A default under the data root (``textmine.settings``), so commands work from any directory."""
     from textmine.settings import settings
 
     return lambda: settings().resolve(relative)
-
-
-def _fail(message: str) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=2)
 
 
 def _echo_lines(lines: list[str]) -> None:
@@ -48,7 +45,7 @@ def _parse_mapping(pairs: list[str]) -> dict[str, str]:
     mapping = {}
     for pair in pairs:
         if "=" not in pair:
-            _fail(f"--map expects SOURCE_COLUMN=FIELD, got {pair!r}")
+            fail(f"--map expects SOURCE_COLUMN=FIELD, got {pair!r}")
         source, target = pair.split("=", 1)
         mapping[source.strip()] = target.strip()
     return mapping
@@ -59,6 +56,7 @@ def ingest_report_command(
     file: Annotated[Path, typer.Argument(help="monitoring report as text extracted from its PDF", exists=True, dir_okay=False)],
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Parse a monitoring report: respondent quotes, services, ratings, aspect scores; mask personal data;
     tag languages; store them."""
@@ -78,6 +76,7 @@ def ingest_table_command(
     map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD, e.g. --map 'Отзыв=text' (repeatable)")] = [],
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Read a survey export into the store (personal data masked); rows that cannot be used are listed
     with their reason."""
@@ -92,7 +91,7 @@ def ingest_table_command(
             run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)
             _echo_lines(summary.lines())
     except IngestError as error:
-        _fail(str(error))
+        fail(str(error))
 
 
 @app.command("annotate")
@@ -104,6 +103,7 @@ def annotate_command(
     engine: Annotated[str, typer.Option("--engine", help="local | ray (Ray Data actor pool; needs textmine[ray])")] = "local",
     address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster address for --engine ray [default: local Ray]")] = None,
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="leave personal data (IIN, phones, e-mails, cards, names) unmasked in the output")] = False,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Score a new survey export without the store: the same rows (personal data masked in the text) plus
     lang, lang_confidence, themes, theme_scores, theme_uncertain, theme_evidence (the words each theme was
@@ -113,7 +113,7 @@ def annotate_command(
     from textmine.ingest.errors import IngestError
 
     if engine not in ("local", "ray"):
-        _fail(f"--engine must be local or ray, got {engine!r}")
+        fail(f"--engine must be local or ray, got {engine!r}")
     try:
         if engine == "ray":
             from textmine.scale.ray_engine import annotate_with_ray
@@ -123,7 +123,7 @@ def annotate_command(
         else:
             rows = annotate_file(input_file, out, text_column=text_column, mode=mode, keep_raw=keep_raw)
     except (IngestError, HeadsMismatch) as error:
-        _fail(str(error))  # a HeadsMismatch names its fix (retrain); zero-shot needs the same heads folder
+        fail(str(error))  # a HeadsMismatch names its fix (retrain); zero-shot needs the same heads folder
     typer.echo(f"wrote {rows} rows to {out}")
 
 
@@ -164,6 +164,7 @@ def export_table_command(
 def export_qdpx_command(
     out: Annotated[Path, typer.Argument(help="REFI-QDA project file (.qdpx) for NVivo, MAXQDA, ATLAS.ti, QualCoder")],
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Export the coded corpus: comments as sources with attributes, themes as codes, assignments as segments."""
     from textmine.insights import export_qdpx
@@ -172,11 +173,11 @@ def export_qdpx_command(
     from textmine.store import Store
 
     with Store(store, read_only=True) as opened:
-        typer.echo(f"wrote {export_qdpx(without_personal_data(themed_comments(opened)), out)}")
+        typer.echo(f"wrote {export_qdpx(without_personal_data(themed_comments(opened)), out, memos=opened.read('memos'))}")
 
 
 @export_app.command("qdc")
-def export_qdc_command(out: Annotated[Path, typer.Argument(help="REFI-QDA codebook file (.qdc)")]) -> None:
+def export_qdc_command(out: Annotated[Path, typer.Argument(help="REFI-QDA codebook file (.qdc)")], taxonomy: TaxonomyOption = None) -> None:
     """Export the theme taxonomy as a REFI-QDA codebook."""
     from textmine.insights import export_qdc
 
@@ -207,18 +208,20 @@ def quotes_command(
     """Representative quotes (central, diverse, quotable, attributed) for a theme / service / region."""
     from textmine.embed import default_embedder
     from textmine.insights import quotes_docx, quotes_markdown, representative_quotes, write_table
+    from textmine.memos import with_memos
     from textmine.pipeline import comment_vectors, themed_comments
     from textmine.store import Store
 
     if format_ not in ("md", "docx", "csv", "xlsx"):
-        _fail(f"--format must be md, docx, csv or xlsx, got {format_!r}")
+        fail(f"--format must be md, docx, csv or xlsx, got {format_!r}")
     if format_ in ("docx", "xlsx") and out is None:
-        _fail(f"--format {format_} needs --out FILE")
+        fail(f"--format {format_} needs --out FILE")
     with Store(store) as opened:
         coded = themed_comments(opened)
         _, vectors = comment_vectors(opened, default_embedder(), coded)
+        memos = opened.read("memos")
     filters = {key: value for key, value in {"service_no": service, "region": region}.items() if value is not None}
-    quotes = representative_quotes(coded, vectors, k=k, theme=theme, **filters)
+    quotes = with_memos(representative_quotes(coded, vectors, k=k, theme=theme, **filters), memos)
     title = " · ".join(str(part) for part in (theme, f"service {service}" if service else None, region) if part) or "quotes"
     if format_ == "md":
         text = quotes_markdown(quotes, title)
@@ -268,6 +271,7 @@ def recommend_command(
     out: Annotated[Optional[Path], typer.Option("--out", help="file to write (required for docx) [default: stdout]")] = None,
     rerank: Annotated[bool, typer.Option("--rerank", help="recompute priorities and quotes first")] = False,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Evidence briefs per service: the problems to fix first and the strengths, each with its numbers,
     quotes and a recommendation sentence (kk or ru); csv gives the ranked table (recommendations.csv)."""
@@ -280,11 +284,11 @@ def recommend_command(
     from textmine.store import Store
 
     if lang not in ("kk", "ru"):
-        _fail(f"--lang must be kk or ru, got {lang!r}")
+        fail(f"--lang must be kk or ru, got {lang!r}")
     if format_ not in ("md", "json", "csv", "docx"):
-        _fail(f"--format must be md, json, csv or docx, got {format_!r}")
+        fail(f"--format must be md, json, csv or docx, got {format_!r}")
     if format_ == "docx" and out is None:
-        _fail("--format docx needs --out FILE")
+        fail("--format docx needs --out FILE")
     embedder = default_embedder()
     with Store(store) as opened:
         if rerank or not len(stored_priorities(opened)[0]):
@@ -306,7 +310,7 @@ def recommend_command(
             briefs = service_briefs(opened, embedder, service or None, lang)
             changed = store_sections(opened, lang)  # "what changed since last time" (textmine.qda.wave_brief)
         except ValueError as error:
-            _fail(str(error))
+            fail(str(error))
     if format_ == "docx":
         briefs_docx(briefs, out)
         typer.echo(f"wrote {len(briefs)} briefs to {out}")
@@ -329,6 +333,7 @@ def topics_command(
     region: Annotated[Optional[str], typer.Option("--region", help="only this region")] = None,
     theme: Annotated[Optional[str], typer.Option("--theme", help="only comments with this theme")] = None,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Discover topics (clusters with Kazakh/Russian keyword labels) and flag new-theme candidates."""
     from textmine.audit import recorded_run
@@ -345,7 +350,7 @@ def topics_command(
                 table = discover_store_topics(opened, embedder, clusters, groups, service, region, theme)
                 run.count(processed=int(table["size"].sum()))
         except ValueError as error:
-            _fail(str(error))
+            fail(str(error))
     columns = ["cluster", "size", "label_kk", "label_ru", "label_ru_source", "dominant_theme", "dominant_share",
                "new_theme_candidate"]
     typer.echo(table[columns].to_string(index=False))
@@ -356,6 +361,7 @@ def run_command(
     report: Annotated[Path, typer.Option("--report", help="report to ingest", exists=True, dir_okay=False, default_factory=_data("data/reports/monitoring_report_2018_kk.txt"))],
     out_dir: Annotated[Path, typer.Option("--out-dir", help="where to write the bundled CSVs", default_factory=_data("data/comments"))],
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """The main job on the bundled data: ingest the seed report, embed, theme, rank each service's problems,
     store, export the bundled CSVs."""
@@ -397,7 +403,7 @@ def synth_command(
     try:
         write_synth(n, seed, target)
     except ValueError as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(f"wrote {n} synthetic rows to {target}")
     _echo_lines(duplicate_report(synth_corpus(n, seed)["text"].tolist(), top=5).lines())
 
@@ -410,6 +416,7 @@ def process_command(
     map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD (repeatable)")] = [],
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Ingest, tag, embed and theme a big export chunk by chunk; resumable, each distinct text processed once."""
     from textmine.audit import recorded_run
@@ -432,7 +439,7 @@ def process_command(
                 run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)
                 _echo_lines(summary.lines())
         except ValueError as error:
-            _fail(str(error))
+            fail(str(error))
 
 
 @app.command("topics-refit")
@@ -440,6 +447,7 @@ def topics_refit_command(
     sample: Annotated[int, typer.Option("--sample", help="comments the topics are fitted on (silhouette memory grows with its square)")] = 10_000,
     clusters: Annotated[Optional[int], typer.Option("--clusters", help="number of clusters [default: automatic]")] = None,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Re-fit topics on a sample of the whole store and assign every comment to them."""
     from textmine.audit import recorded_run
@@ -455,12 +463,12 @@ def topics_refit_command(
                 table = refit_topics(opened, embedder, sample=sample, n_clusters=clusters)
                 run.count(processed=opened.count("topic_assignments"))
         except ValueError as error:
-            _fail(str(error))
+            fail(str(error))
     typer.echo(table[["cluster", "size", "label_kk", "label_ru"]].to_string(index=False))
 
 
 @app.command("topics-assign")
-def topics_assign_command(store: StoreOption = None) -> None:
+def topics_assign_command(store: StoreOption = None, taxonomy: TaxonomyOption = None) -> None:
     """Assign comments added since the last re-fit to the fitted topics; say whether a re-fit is due."""
     from textmine.audit import recorded_run
     from textmine.embed import default_embedder
@@ -475,7 +483,7 @@ def topics_assign_command(store: StoreOption = None) -> None:
                 drift = assign_new_comments(opened, embedder)
                 run.count(processed=drift.assigned)
         except LookupError as error:
-            _fail(str(error))
+            fail(str(error))
     _echo_lines(drift.lines())
 
 
@@ -492,7 +500,7 @@ def models_build_command(
 
 
 @app.command("embed")
-def embed_command(store: StoreOption = None) -> None:
+def embed_command(store: StoreOption = None, taxonomy: TaxonomyOption = None) -> None:
     """Embed every comment in the store (cached: texts embedded before are not embedded again)."""
     from textmine.embed import default_embedder
     from textmine.pipeline import comment_vectors
@@ -509,7 +517,7 @@ def embed_command(store: StoreOption = None) -> None:
 
 
 @app.command("train")
-def train_command(store: StoreOption = None) -> None:
+def train_command(store: StoreOption = None, taxonomy: TaxonomyOption = None) -> None:
     """Train the theme and polarity heads on the labelled set plus analysts' feedback; save to models/heads."""
     from textmine.embed import default_embedder
     from textmine.pipeline import train_heads_from_labels
@@ -528,6 +536,7 @@ def train_command(store: StoreOption = None) -> None:
 def classify_command(
     mode: Annotated[Mode, typer.Option(help="auto | trained | zero_shot")] = Mode.auto,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Assign themes (with scores) and polarity to every comment in the store."""
     from textmine.embed import default_embedder
@@ -548,6 +557,7 @@ def classify_command(
 def app_command(
     port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8501,
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Open the browser app (Streamlit) on the store: themes, services, quotes, crosstabs, label review."""
     import os
@@ -600,6 +610,7 @@ def eval_lang_command(
 def eval_themes_command(
     folds: Annotated[int, typer.Option(help="cross-validation folds")] = 5,
     on: Annotated[str, typer.Option("--set", help="real set to evaluate: seed (report quotes) or kzgov (appeals to akimats)")] = "seed",
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Themes and polarity on a real set: cross-validated P/R/F1 per theme and language, trained vs zero-shot
     vs TF-IDF baseline vs lexicon alone; kk/ru agreement; share left with no theme."""
@@ -607,7 +618,7 @@ def eval_themes_command(
     from textmine.classify.report import print_evaluation
 
     if on not in EVALUATED:
-        _fail(f"--set must be one of {', '.join(EVALUATED)}, not {on!r}")
+        fail(f"--set must be one of {', '.join(EVALUATED)}, not {on!r}")
     print_evaluation(folds=folds, evaluate=on, echo=typer.echo)
 
 
@@ -615,6 +626,7 @@ def eval_themes_command(
 def eval_recommend_command(
     labels: Annotated[Path, typer.Option("--labels", exists=True, dir_okay=False, help="reference conclusions", default_factory=_data("data/eval/report_conclusions.csv"))],
     store: StoreOption = None,
+    taxonomy: TaxonomyOption = None,
 ) -> None:
     """Problem ranking vs the report authors' conclusions: recall@3, precision@3, nDCG@3 of textmine (fitted
     in-sample and leave-one-service-out) beside the survey-wide top 3 and per-service frequency baselines."""
@@ -625,13 +637,13 @@ def eval_recommend_command(
     with Store(store, read_only=True) as opened:
         coded, services, aspects = themed_comments(opened), opened.read("services"), opened.read("aspect_scores")
         if coded.empty:
-            _fail(f"{opened.path}: no themed comments; run `textmine run` (or ingest + classify) first")
+            fail(f"{opened.path}: no themed comments; run `textmine run` (or ingest + classify) first")
     from textmine.classify.taxonomy import load_taxonomy
 
     try:
         reference = read_conclusions(labels, theme_ids=load_taxonomy().theme_ids)
     except (KeyError, ValueError) as error:
-        _fail(str(error))
+        fail(str(error))
     evaluate_recommendations(coded, services, aspects, reference, echo=typer.echo)
 
 

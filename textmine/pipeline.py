@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from textmine.classify.persist import Heads
     from textmine.classify.taxonomy import Taxonomy
     from textmine.embed import Embedder
+    from textmine.ingest.table import TableParse
     from textmine.insights.brief import Brief
 
 BUNDLED_REPORT = Path("data/reports/monitoring_report_2018_kk.txt")
@@ -102,18 +103,80 @@ def ingest_table(store: Store, path: Path, column_map: Mapping[str, str] | None 
     from textmine.ingest.table import read_table
 
     started = time.perf_counter()
-    parsed = read_table(Path(path), column_map=column_map)
+    return _store_parsed(store, Path(path).name, read_table(Path(path), column_map=column_map), keep_raw, started)
+
+
+def _store_parsed(store: Store, source_file: str, parsed: "TableParse", keep_raw: bool, started: float) -> IngestSummary:
+    """Mask, tag languages and replace ``source_file``'s rows in the store with a parsed table."""
     comments, rejects = for_store(parsed.comments, parsed.rejects, keep_raw)
     comments = with_languages(comments)
-    store.replace_source(Path(path).name, comments, rejects)
+    store.replace_source(source_file, comments, rejects)
     return IngestSummary(
-        source_file=Path(path).name,
+        source_file=source_file,
         rows_in=parsed.rows_in,
         comments=len(comments),
         rejected=len(rejects),
         reject_reasons=_reason_counts(rejects),
         seconds=time.perf_counter() - started,
     )
+
+
+@dataclass
+class QdpxImport:
+    """What importing a ``.qdpx`` project did: the ingest, how its codes map, the labels and memos written."""
+
+    ingest: IngestSummary
+    codes: pd.DataFrame
+    coded_comments: int
+    decisions: int
+    memos: int
+
+    def lines(self) -> list[str]:
+        """Human-readable summary lines, the proposed new themes included."""
+        codable = self.codes[self.codes["how"] != "group"]
+        mapped = codable[codable["how"] != "new"]
+        out = [*self.ingest.lines(), f"codes: {len(mapped)} of {len(codable)} mapped onto the taxonomy"]
+        out += [f"  {row.name!r} -> {row.theme if pd.notna(row.theme) else 'polarity ' + row.polarity} (by {row.how})"
+                for row in mapped.itertuples()]
+        out += [f"  {row.name!r}: no such theme; proposed new theme '{row.proposed_id}' (add it with the "
+                "app's discovery page or edit the taxonomy, then import again)"
+                for row in codable[codable["how"] == "new"].itertuples()]
+        out.append(f"labels: {self.coded_comments} coded comments -> {self.decisions} new decisions in "
+                   "label_feedback (used by `textmine train`)")
+        out.append(f"memos: {self.memos} notes kept as memos")
+        return out
+
+
+def ingest_qdpx(store: Store, path: Path, keep_raw: bool = False) -> QdpxImport:
+    """Import a REFI-QDA project: its text sources through the survey-table ingest (masking, language tags,
+    rejects), its codes mapped onto the taxonomy, its codings as analyst feedback for training and its
+    notes as memos (:mod:`textmine.ingest.qdpx`, :mod:`textmine.ingest.qdpx_codes`)."""
+    from textmine.classify.taxonomy import load_taxonomy
+    from textmine.ingest.qdpx import TEXT_COLUMN, read_qdpx
+    from textmine.ingest.qdpx_codes import coded_labels, label_decisions, map_codes, note_memos
+    from textmine.ingest.table import parse_raw
+    from textmine.memos import save_memo
+
+    started = time.perf_counter()
+    path = Path(path)
+    project, taxonomy = read_qdpx(path), load_taxonomy()
+    parsed = parse_raw(path, project.raw_table(), {TEXT_COLUMN: "text"})
+    summary = _store_parsed(store, path.name, parsed, keep_raw, started)
+    comment_ids = pd.Series(store.read("comments", "source_file = ?", [path.name]).set_index("source_line")["id"])
+    by_source = pd.Series({project.sources["guid"].iloc[line - 1]: comment for line, comment in comment_ids.items()},
+                          dtype=object)
+    mapped = map_codes(project.codes, taxonomy)
+    labels = coded_labels(project.codings, mapped)
+    decisions = label_decisions(labels, by_source, taxonomy)
+    key = ["comment_id", "theme", "decision", "polarity"]
+    seen = set(store.read("label_feedback")[key].fillna("").astype(str).itertuples(index=False, name=None))
+    fresh = decisions.loc[[row not in seen for row in decisions[key].fillna("").astype(str).itertuples(index=False, name=None)]]
+    if len(fresh):
+        store.add_feedback(fresh)
+    memos = note_memos(project.notes, by_source, mapped)
+    for memo in memos.itertuples():
+        save_memo(store, memo.target_kind, memo.target_id, memo.author, memo.text, memo.at)
+    return QdpxImport(summary, mapped, int(labels["source"].isin(by_source.index).sum()), len(fresh), len(memos))
 
 
 def comment_vectors(store: Store, embedder: "Embedder", comments: pd.DataFrame | None = None) -> tuple[pd.DataFrame, np.ndarray]:
@@ -148,14 +211,15 @@ def labelled_vectors(store: Store, embedder: "Embedder", labelled: pd.DataFrame,
 
 def train_heads_from_labels(store: Store, embedder: "Embedder", heads_dir: Path | None = None) -> "Heads":
     """Train the heads on the labelled set plus analysts' feedback in the store, and save them."""
+    from textmine.classify.codebook import current_feedback, current_labels
     from textmine.classify.labels import load_labelled
     from textmine.classify.persist import save_heads
     from textmine.classify.taxonomy import load_taxonomy
     from textmine.classify.train import apply_feedback, train_heads
 
     taxonomy = load_taxonomy()
-    labelled = apply_feedback(load_labelled(), store.read("comments"), store.read("comment_themes"),
-                              store.read("label_feedback"))
+    labelled = apply_feedback(current_labels(load_labelled(), taxonomy), store.read("comments"),
+                              store.read("comment_themes"), current_feedback(store.read("label_feedback"), taxonomy))
     vectors, descriptions = labelled_vectors(store, embedder, labelled, taxonomy)
     heads = train_heads(labelled, vectors, taxonomy, descriptions, embedder.model_id)
     save_heads(heads, heads_dir)

@@ -144,6 +144,19 @@ WAVES = pa.DataFrameSchema(
     coerce=True,
 )
 
+MEMOS = pa.DataFrameSchema(
+    {
+        "target_kind": pa.Column(str, pa.Check.isin(["quote", "theme", "service"]), description="what the memo is on"),
+        "target_id": pa.Column(str, description="comment id, theme id or service number"),
+        "author": pa.Column(str),
+        "text": pa.Column(str),
+        "at": pa.Column(str, description="ISO timestamp of the last edit"),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
 
 def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
     """Return ``frame`` coerced to ``schema``; raise ``pandera.errors.SchemaErrors`` listing every problem."""

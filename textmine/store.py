@@ -8,6 +8,7 @@ Tables (one row per ...):
 - ``label_feedback``  analyst's accept/reject of a theme on a comment, used by the next training run;
 - ``coder_labels``, ``stop_word_edits``, ``waves``  coders' blind labels, stop-word edits and the survey
   wave of each source file (``textmine.qda``; append-only, the latest row counts);
+- ``memos``  analyst's note on a quote, a theme or a service (one per author and target; ``textmine.memos``);
 - ``aspect_scores``  report's satisfaction figure for one quality aspect of a service (``ASPECT_SCORES``);
 - ``runs``, ``run_stages``  the audit trail: run of a command, and timed stage of a run (``textmine.audit``);
 - and the tables of the embedding cache and the scale pipeline: every table with its columns is registered
@@ -58,6 +59,7 @@ TABLES: dict[str, pa.DataFrameSchema] = {
     "services": schema.SERVICES,
     "comment_themes": schema.COMMENT_THEMES,
     "label_feedback": schema.LABEL_FEEDBACK,
+    "memos": schema.MEMOS,
     "aspect_scores": schema.ASPECT_SCORES,
     "coder_labels": schema.CODER_LABELS,
     "stop_word_edits": schema.STOP_WORD_EDITS,

@@ -87,6 +87,11 @@ _REGISTERED = (
     _from_frame_schema("services", schema.SERVICES, "service_no"),
     _from_frame_schema("comment_themes", schema.COMMENT_THEMES, "id"),
     _from_frame_schema("label_feedback", schema.LABEL_FEEDBACK),
+    _from_frame_schema("memos", schema.MEMOS),
+    # textmine.qda: append-only, the latest row counts
+    _from_frame_schema("coder_labels", schema.CODER_LABELS),
+    _from_frame_schema("stop_word_edits", schema.STOP_WORD_EDITS),
+    _from_frame_schema("waves", schema.WAVES),
     _from_frame_schema("aspect_scores", schema.ASPECT_SCORES),
     # textmine.audit
     _table("runs", "run_id VARCHAR, command VARCHAR, arguments VARCHAR, inputs VARCHAR, rows_in BIGINT, "

@@ -163,7 +163,7 @@ def _add(comment_id: str) -> None:
 
 def quote_card(ctx: Context, row: pd.Series, key: str, extra: str = "", hits: frozenset[str] = frozenset()) -> None:
     """One quote: its text (never parsed as Markdown/HTML; the word forms ``hits`` highlighted),
-    attribution, theme chips, the words each theme was assigned on, basket button."""
+    attribution, theme chips, the words each theme was assigned on, basket button, memos."""
     with st.container(border=True):
         if hits:
             st.markdown(highlight(row["text"], hits))
@@ -182,6 +182,9 @@ def quote_card(ctx: Context, row: pd.Series, key: str, extra: str = "", hits: fr
         inside = row["id"] in basket()
         st.button(ctx.t("in_basket") if inside else ctx.t("add_to_basket"), key=f"{key}-{row['id']}",
                   disabled=inside, on_click=_add, args=(row["id"],))
+        from textmine.app.memos import memo_box
+
+        memo_box(ctx, "quote", row["id"], key)
 
 
 def _page_start(ctx: Context, total: int, key: str, page_size: int) -> int:

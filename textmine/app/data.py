@@ -26,7 +26,7 @@ from textmine.app.query import (
     vectors,
     with_positions,
 )
-from textmine.classify.taxonomy import Taxonomy, load_taxonomy
+from textmine.classify.taxonomy import Taxonomy, load_taxonomy, taxonomy_path
 
 MAX_TOPIC_COMMENTS = 5000
 
@@ -47,12 +47,16 @@ def store_version(path: Path) -> float:
     return max(p.stat().st_mtime for p in (read, wal) if p.exists())
 
 
-@st.cache_resource(show_spinner=False)
 def taxonomy() -> Taxonomy:
-    """The theme taxonomy (``$TEXTMINE_TAXONOMY`` if set, else the packaged one)."""
-    import os
+    """The theme taxonomy :func:`taxonomy_path` resolves to (``$TEXTMINE_TAXONOMY`` if set, else the
+    packaged one), read again when its file changes (a codebook operation from the app)."""
+    path = taxonomy_path()
+    return _taxonomy(str(path), path.stat().st_mtime_ns)
 
-    return load_taxonomy(Path(os.environ["TEXTMINE_TAXONOMY"]) if os.environ.get("TEXTMINE_TAXONOMY") else None)
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _taxonomy(path: str, changed_ns: int) -> Taxonomy:
+    return load_taxonomy(path)
 
 
 @st.cache_resource(show_spinner="…", max_entries=2)

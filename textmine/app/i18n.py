@@ -272,6 +272,37 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "report_previous": ("Есептегі өткен жылмен салыстыру", "Сравнение с прошлым годом по отчёту", "The report's comparison with the previous year"),
     "satisfaction_before": ("Қанағаттану, өткен жыл, %", "Удовлетворённость, прошлый год, %", "Satisfaction, previous year, %"),
     "satisfaction_now": ("Қанағаттану, %", "Удовлетворённость, %", "Satisfaction, %"),
+    "memos_count": ("Жазбалар ({n})", "Заметки ({n})", "Memos ({n})"),
+    "memo_author": ("Авторы", "Автор", "Author"),
+    "memo_text": ("Жазба (бос болса — өшіріледі)", "Заметка (пустая — удаляется)", "Memo (empty deletes it)"),
+    "memo_save": ("Жазбаны сақтау", "Сохранить заметку", "Save memo"),
+    "page_codebook": ("Кодтар кітабы", "Кодовая книга", "Codebook"),
+    "cb_file": ("Таксономия: {path} (нұсқа {version})", "Таксономия: {path} (версия {version})",
+                "Taxonomy: {path} (version {version})"),
+    "cb_history": ("Өзгерістер тарихы", "История изменений", "History of changes"),
+    "cb_no_history": ("{version}-нұсқа: кодтар кітабымен әлі ешқандай әрекет жасалмаған",
+                      "Версия {version}: операций с кодовой книгой ещё не было",
+                      "Version {version}: no codebook operations yet"),
+    "cb_version": ("Нұсқа", "Версия", "Version"),
+    "cb_when": ("Қашан", "Когда", "When"),
+    "cb_who": ("Кім", "Кто", "Who"),
+    "cb_operation": ("Әрекет", "Операция", "Operation"),
+    "cb_why": ("Себебі", "Причина", "Why"),
+    "cb_by": ("Сіздің атыңыз (тарихқа жазылады)", "Ваше имя (пишется в историю)", "Your name (kept in the history)"),
+    "cb_parents": ("Ата-тақырыптар", "Родительские темы", "Parent themes"),
+    "cb_merge": ("Біріктіру", "Объединить", "Merge"),
+    "cb_merge_source": ("Қай тақырыпты", "Какую тему", "Merge theme"),
+    "cb_merge_target": ("Қай тақырыпқа", "В какую тему", "Into theme"),
+    "cb_rename": ("Атын өзгерту", "Переименовать", "Rename"),
+    "cb_heads_current": ("Модельдер таксономияның {version}-нұсқасында оқытылған: қайта оқытудың қажеті жоқ",
+                         "Модели обучены на версии {version} таксономии: переобучать не нужно",
+                         "The heads were trained on taxonomy version {version}: nothing to retrain"),
+    "cb_retrain": ("Модельдер {trained}-нұсқада оқытылған, таксономия қазір {version}-нұсқа; белгілері өзгерген "
+                   "тақырыптар: {themes}. Іске қосыңыз: textmine train --taxonomy {path}, содан кейін textmine classify",
+                   "Модели обучены на версии {trained}, таксономия сейчас версии {version}; темы с изменёнными "
+                   "метками: {themes}. Запустите: textmine train --taxonomy {path}, затем textmine classify",
+                   "The heads were trained on version {trained}, the taxonomy is now version {version}; themes "
+                   "whose labels changed: {themes}. Run: textmine train --taxonomy {path}, then textmine classify"),
 }
 
 

@@ -23,7 +23,7 @@ from textmine.app.query import (
 )
 
 EXPORT_COLUMNS = ["id", "text", "service_no", "service_name", "agency", "region", "lang", "themes",
-                  "polarity", "source_file", "source_line"]
+                  "polarity", "source_file", "source_line", "memo"]
 
 
 def representative_quotes(corpus: Corpus, selection: Selection, theme: str | None = None,
@@ -83,6 +83,7 @@ def export_markdown(quotes: pd.DataFrame, title: str, lang: str = "en") -> str:
 
     table = export_table(quotes)
     table["text"] = table["text"].map(escape)
+    table["memo"] = table["memo"].map(lambda memo: escape(memo) if memo else None)
     return insights.quotes_markdown(table, escape(title), show_scores=False, lang=lang)
 
 

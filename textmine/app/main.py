@@ -19,6 +19,7 @@ from textmine.app.context import Context
 from textmine.app.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from textmine.app.pages import (
     agreement,
+    codebook,
     crosstab,
     discovery,
     overview,
@@ -45,6 +46,7 @@ PAGES: list[tuple[str, Callable[[Context], None]]] = [
     ("agreement", agreement.render),
     ("words", words.render),
     ("waves", waves.render),
+    ("codebook", codebook.render),
 ]
 
 
@@ -70,7 +72,8 @@ FILTERS = (
 FILTER_KEYS = tuple(spec.key for spec in FILTERS)
 # Widgets whose option labels follow the interface language (the filters and the pages' theme/value pickers).
 LANGUAGE_BOUND = (*FILTER_KEYS, "th_theme", "ov_theme", "xt_attribute", "xt_theme", "xt_value", "xt_mode", "q_cluster",
-                  "dc_cluster", "wd_compare", "ag_settle_value")
+                  "dc_cluster", "wd_compare", "ag_settle_value",
+                  "cb_merge_source", "cb_merge_target", "cb_rename_theme")
 UI_LANG = "ui_lang"
 UI_PARAM = "ui"
 URL_READ = "_url_read"

@@ -7,23 +7,17 @@ atomically. The packaged taxonomy is only ever read: edits go to a working copy.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import yaml
 
 from textmine.atomic import atomic_path
-from textmine.classify.taxonomy import Taxonomy, Theme, default_taxonomy_path
+from textmine.classify.codebook import working_path
+from textmine.classify.taxonomy import Taxonomy, Theme, default_taxonomy_path, taxonomy_path
 
-DRAFT_PATH = Path("data/taxonomy_draft.yaml")
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 _VERSION = re.compile(r"^version:\s*(\d+)\s*$", re.MULTILINE)
-
-
-def draft_path() -> Path:
-    """The working copy analysts promote into: ``$TEXTMINE_TAXONOMY_DRAFT`` or ``data/taxonomy_draft.yaml``."""
-    return Path(os.environ.get("TEXTMINE_TAXONOMY_DRAFT", DRAFT_PATH))
 
 
 def _parse(text: str, where: Path) -> Taxonomy:
@@ -34,13 +28,14 @@ def _parse(text: str, where: Path) -> Taxonomy:
 
 
 def promote_theme(theme: Theme, target: Path | None = None, source: Path | None = None) -> Taxonomy:
-    """Append ``theme`` to the taxonomy at ``target`` (created from ``source``, the packaged taxonomy by
-    default, when missing), bump its version and return the new taxonomy.
+    """Append ``theme`` to the taxonomy at ``target`` (created from ``source``, the taxonomy in use by default,
+    when missing; ``target`` defaults to that taxonomy, or its working copy when it is the packaged one), bump its
+    version and return the new taxonomy.
 
     Raises ``ValueError`` for a malformed or already used id, or when the file cannot be edited safely.
     """
-    target = Path(target) if target is not None else draft_path()
-    source = Path(source) if source is not None else default_taxonomy_path()
+    source = Path(source) if source is not None else taxonomy_path()
+    target = Path(target) if target is not None else working_path(source)
     if target.resolve() == default_taxonomy_path().resolve():
         raise ValueError(f"{target} is the packaged taxonomy; promote into a copy")
     if not _ID.match(theme.id):

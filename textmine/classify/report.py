@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textmine.classify.codebook import current_labels
 from textmine.classify.evaluate import Evaluation, cross_validate
 from textmine.classify.labels import load_labelled
 from textmine.classify.taxonomy import REQUIRED_THEMES, load_taxonomy
@@ -19,7 +20,7 @@ def run_evaluation(folds: int = 5, evaluate: str = "seed", echo: Callable[[str],
     from textmine.store import Store
 
     taxonomy = load_taxonomy()
-    labelled = load_labelled()
+    labelled = current_labels(load_labelled(), taxonomy)
     with Store() as store:
         vectors, descriptions = labelled_vectors(store, default_embedder(), labelled, taxonomy)
     return cross_validate(labelled, vectors, taxonomy, descriptions, folds=folds, evaluate=evaluate, progress=echo)

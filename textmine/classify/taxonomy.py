@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from textmine.classify.lexicon import LexiconError, parse_entry
 
@@ -78,10 +80,36 @@ class Polarity(BaseModel):
     definition: str
 
 
-class Taxonomy(BaseModel):
-    """The whole taxonomy file."""
+class Parent(BaseModel):
+    """A parent theme of a two-level codebook (e.g. "staff" over competence and attitude): a grouping that
+    counts roll up to; comments are coded with its child themes only."""
+
+    id: str
+    name: Names
+    themes: list[str]
+
+
+class Change(BaseModel):
+    """One codebook operation in the taxonomy's history (see :mod:`textmine.classify.codebook`): which
+    themes it took (``sources``) and the theme or parent it gave (``target``), the version it produced,
+    who made it, when and why."""
 
     version: int
+    op: Literal["rename", "merge", "split", "retire", "parent"]
+    sources: list[str]
+    target: str | None = None
+    by: str
+    at: str
+    why: str
+
+
+class Taxonomy(BaseModel):
+    """The whole taxonomy file: the codebook operations that led to it (``history``), the parent themes,
+    polarities, themes."""
+
+    version: int
+    history: list[Change] = Field(default_factory=list)
+    parents: list[Parent] = Field(default_factory=list)
     polarities: list[Polarity]
     themes: list[Theme]
 
@@ -96,6 +124,24 @@ class Taxonomy(BaseModel):
         if missing:
             raise ValueError(f"required themes missing: {', '.join(missing)}")
         return themes
+
+    @model_validator(mode="after")
+    def _parents_group_known_themes(self) -> "Taxonomy":
+        seen: dict[str, str] = {}
+        for parent in self.parents:
+            if parent.id in self.theme_ids:
+                raise ValueError(f"parent {parent.id!r} has the id of a theme")
+            for child in parent.themes:
+                if child not in self.theme_ids:
+                    raise ValueError(f"parent {parent.id!r}: unknown theme {child!r}")
+                if child in seen:
+                    raise ValueError(f"theme {child!r} is under two parents: {seen[child]!r} and {parent.id!r}")
+                seen[child] = parent.id
+        return self
+
+    def parent_of(self, theme_id: str) -> str | None:
+        """The parent id of ``theme_id`` (None for a top-level theme)."""
+        return next((parent.id for parent in self.parents if theme_id in parent.themes), None)
 
     @property
     def theme_ids(self) -> list[str]:
@@ -124,9 +170,28 @@ def default_taxonomy_path() -> Path:
     return Path(str(resources.files("textmine.classify").joinpath("taxonomy.yaml")))
 
 
-def load_taxonomy(path: Path | None = None) -> Taxonomy:
-    """Load and validate a taxonomy YAML (``safe_load``: no code runs); the packaged one by default."""
-    path = Path(path) if path is not None else default_taxonomy_path()
+def taxonomy_path(path: Path | str | None = None) -> Path:
+    """The taxonomy file every command and the app use: ``path`` if given, else ``$TEXTMINE_TAXONOMY`` if
+    set, else the packaged one (the one resolver; ``--taxonomy PATH`` sets the variable for the process)."""
+    if path is not None:
+        return Path(path)
+    return Path(os.environ["TEXTMINE_TAXONOMY"]) if os.environ.get("TEXTMINE_TAXONOMY") else default_taxonomy_path()
+
+
+def use_taxonomy(path: Path | str) -> Taxonomy:
+    """Validate the taxonomy at ``path`` and make it the one :func:`taxonomy_path` resolves to in this
+    process and the processes it starts; raise ``ValueError`` naming the file and the problem."""
+    if not Path(path).is_file():
+        raise ValueError(f"{path}: no such taxonomy file")
+    taxonomy = load_taxonomy(path)
+    os.environ["TEXTMINE_TAXONOMY"] = str(Path(path).resolve())
+    return taxonomy
+
+
+def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
+    """Load and validate a taxonomy YAML (``safe_load``: no code runs); by default the one
+    :func:`taxonomy_path` resolves to."""
+    path = taxonomy_path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:

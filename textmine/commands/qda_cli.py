@@ -3,19 +3,12 @@ line (logic in ``textmine.qda``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
 
-# as in textmine.cli, which imports this module (importing from it here breaks `python -m textmine.cli`)
-StoreOption = Annotated[Path | None, typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
-
-
-def _fail(message: str) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=2)
+from textmine.commands.options import StoreOption, fail
 
 
 waves_app = typer.Typer(help="Survey waves in one store: the change in each theme's share between two waves.")
@@ -45,10 +38,10 @@ def agreement_command(
             try:
                 ids = agreement.sample_ids(store_frame(opened), "comments", "true", [], sample, seed)
             except ValueError as error:
-                _fail(str(error))
+                fail(str(error))
             labels = labels[labels["comment_id"].isin(ids)]
         if labels.empty:
-            _fail(f"{opened.path}: no coder labels{' in that sample' if sample else ''}; label a sample in the app's Agreement page")
+            fail(f"{opened.path}: no coder labels{' in that sample' if sample else ''}; label a sample in the app's Agreement page")
         coders = list(coder) if coder else sorted(set(labels["coder"]) - {agreement.SETTLED})
         if with_model:
             ids = sorted(set(labels["comment_id"]))
@@ -56,7 +49,7 @@ def agreement_command(
             coders.append(agreement.MODEL)
     missing = sorted(set(coders) - set(labels["coder"]))
     if missing:
-        _fail(f"no labels from coder {', '.join(missing)}; coders: {', '.join(sorted(set(labels['coder'])))}")
+        fail(f"no labels from coder {', '.join(missing)}; coders: {', '.join(sorted(set(labels['coder'])))}")
     theme_ids = [t for t in load_taxonomy().theme_ids if t in set(labels["theme"])]
     typer.echo(f"coders: {', '.join(coders)}; comments labelled: {labels['comment_id'].nunique()}")
     typer.echo(_table(agreement.agreement_table(labels, theme_ids, coders)))
@@ -68,7 +61,7 @@ def agreement_command(
 def _criteria(spec: str) -> dict[str, str]:
     pairs = [part.split("=", 1) for part in spec.split(",") if part.strip()]
     if not pairs or any(len(pair) != 2 for pair in pairs):
-        _fail(f"--compare expects KEY=VALUE[,KEY=VALUE], e.g. 'polarity=praise', got {spec!r}")
+        fail(f"--compare expects KEY=VALUE[,KEY=VALUE], e.g. 'polarity=praise', got {spec!r}")
     return {key.strip(): value.strip() for key, value in pairs}
 
 
@@ -92,7 +85,7 @@ def words_command(
 
     path = store or default_path()
     if not path.exists():
-        _fail(f"store {path} does not exist")
+        fail(f"store {path} does not exist")
     corpus = open_corpus(path)
     stops = words.stop_words(read_table(path, "stop_word_edits"))
     try:
@@ -100,7 +93,7 @@ def words_command(
                                                   "polarity": polarity, "lang": lang})
         second = words.criteria_selection(corpus, _criteria(compare)) if compare else None
     except ValueError as error:
-        _fail(str(error))
+        fail(str(error))
     found, freq, forms = words.selection_words(corpus, first, stops)
     typer.echo(f"comments: {len(found)} of {count(corpus, first)} selected")
     if kwic:
@@ -126,7 +119,7 @@ def stopwords_command(
     try:
         edits = [words.edit_rows(chosen, lang, stop) for chosen, stop in ((add, True), (remove, False)) if chosen]
     except ValueError as error:
-        _fail(str(error))
+        fail(str(error))
     from textmine.qda.published import read_store
 
     with Store(store, read_only=not edits, **({"touches": ("stop_word_edits",)} if edits else {})) as opened:
@@ -156,7 +149,7 @@ def waves_command(
         try:
             table, before, after = waves.between(waves.wave_counts(store_frame(opened), assignments), before, after)
         except ValueError as error:
-            _fail(f"{opened.path}: {error}; add one with `textmine waves assign FILE WAVE` or `textmine waves synthetic`")
+            fail(f"{opened.path}: {error}; add one with `textmine waves assign FILE WAVE` or `textmine waves synthetic`")
     synthetic = assignments.loc[assignments["synthetic"] & assignments["wave"].isin([before, after]), "source_file"]
     typer.echo(f"waves {before} -> {after}" + (f" (synthetic: {', '.join(sorted(set(synthetic)))})" if len(synthetic) else ""))
     if service is not None:
@@ -178,7 +171,7 @@ def waves_assign_command(
     with Store(store, touches=("waves",)) as opened:
         known = set(opened.read("comments")["source_file"])
         if source_file not in known:
-            _fail(f"{opened.path} has no comments from {source_file!r}; files: {', '.join(sorted(known))}")
+            fail(f"{opened.path} has no comments from {source_file!r}; files: {', '.join(sorted(known))}")
         opened.append("waves", waves.assignment_rows(source_file, wave))
     typer.echo(f"{source_file} -> wave {wave}")
 
@@ -203,12 +196,12 @@ def waves_synthetic_command(
         try:
             factors[theme.strip()] = float(factor)
         except ValueError:
-            _fail(f"--shift expects THEME=FACTOR, got {item!r}")
+            fail(f"--shift expects THEME=FACTOR, got {item!r}")
     from textmine.classify.taxonomy import load_taxonomy
 
     unknown = sorted(set(factors) - set(load_taxonomy().theme_ids))
     if unknown:
-        _fail(f"--shift names themes not in the taxonomy: {', '.join(unknown)}")
+        fail(f"--shift names themes not in the taxonomy: {', '.join(unknown)}")
     with Store(store) as opened, recorded_run(opened, "waves synthetic", arguments={"wave": wave, "shift": factors, "seed": seed}) as run:
         comments = opened.read("comments")
         comments = comments.assign(wave=waves.file_waves(comments["source_file"], opened.read("waves")).to_numpy())
@@ -217,7 +210,7 @@ def waves_synthetic_command(
             new_comments, new_themes, row = waves.synthetic_wave(
                 comments[comments["wave"] == base].drop(columns="wave"), opened.read("comment_themes"), wave, factors, seed)
         except ValueError as error:
-            _fail(str(error))
+            fail(str(error))
         opened.replace_source(row.iloc[0]["source_file"], new_comments, opened.read("rejects").iloc[0:0])
         opened.replace_themes(new_themes)
         opened.append("waves", row)

@@ -172,7 +172,13 @@ def read_table(
     read as a table at all.
     """
     path = Path(path)
-    raw = read_raw(path, sheet=sheet)
+    return parse_raw(path, read_raw(path, sheet=sheet), column_map, text_column)
+
+
+def parse_raw(path: Path, raw: RawTable, column_map: Mapping[str, str] | None = None,
+              text_column: str | None = None) -> TableParse:
+    """Comments and rejects of rows already read from ``path`` (a table, or a ``.qdpx`` project's sources),
+    by the policies of the module doc."""
     fields = resolve_columns(path, raw.columns, column_map, text_column)
     extras = [column for column in raw.columns if column not in _placed_columns(fields)]
     comments: list[dict[str, object]] = []

@@ -20,6 +20,15 @@ def _score_line(row: pd.Series) -> str:
     return ", ".join(f"{name} {row[name]:.2f}" for name in names if name in row and pd.notna(row[name]))
 
 
+MEMO_WORD = {"en": "memo", "kk": "жазба", "ru": "заметка"}
+
+
+def _memo(row: pd.Series) -> str | None:
+    """The analysts' memos on a quote (column ``memo``, see :func:`textmine.memos.with_memos`), if any."""
+    memo = row.get("memo")
+    return memo if isinstance(memo, str) and memo else None
+
+
 def interleave(quotes: pd.DataFrame, by: str = "service_no") -> pd.DataFrame:
     """``quotes`` taken in turn from each ``by`` group (first of each group, then the second...), groups in
     order of first appearance and each group's quotes in their own order."""
@@ -43,8 +52,8 @@ def service_counts(quotes: pd.DataFrame, lang: str = "en") -> str:
 def quotes_markdown(quotes: pd.DataFrame, title: str, counterpart: str | None = None,
                     show_scores: bool = True, lang: str = "en") -> str:
     """Markdown: a heading, each service's count, then per quote «text», an optional counterpart line (the
-    column named ``counterpart``, e.g. a Russian rendering), the attribution in ``lang`` and the selection
-    scores. Texts are written as given: escape them first when they may hold Markdown."""
+    column named ``counterpart``, e.g. a Russian rendering), the attribution in ``lang``, the analysts' memos
+    (column ``memo``) and the selection scores. Texts are written as given: escape them first when they may hold Markdown."""
     lines = [f"# {title}", ""]
     counts = service_counts(quotes, lang)
     if counts:
@@ -54,6 +63,8 @@ def quotes_markdown(quotes: pd.DataFrame, title: str, counterpart: str | None = 
         if counterpart and pd.notna(row.get(counterpart)):
             lines.append(f"   *{counterpart}:* «{row[counterpart]}»")
         lines.append(f"   — {attribution(row, lang)}")
+        if _memo(row):
+            lines.append(f"   *{MEMO_WORD[lang]}:* {_memo(row)}")
         if show_scores:
             lines.append(f"   <sub>{_score_line(row)}</sub>")
         lines.append("")
@@ -63,7 +74,7 @@ def quotes_markdown(quotes: pd.DataFrame, title: str, counterpart: str | None = 
 def quotes_docx(quotes: pd.DataFrame, path: Path | str, title: str, counterpart: str | None = None,
                 show_scores: bool = True, lang: str = "en") -> Path:
     """An A4 DOCX with each service's count and the quotes as block quotes («text», italic counterpart,
-    attribution in ``lang``, scores)."""
+    attribution in ``lang``, italic memos, scores)."""
     from docx.shared import Pt, RGBColor
 
     safe = docx_writer.xml_safe
@@ -78,6 +89,8 @@ def quotes_docx(quotes: pd.DataFrame, path: Path | str, title: str, counterpart:
             document.add_paragraph().add_run(safe(f"«{row[counterpart]}»")).italic = True
         source = document.add_paragraph(safe(f"— {attribution(row, lang)}"))
         source.paragraph_format.space_after = Pt(2)
+        if _memo(row):
+            document.add_paragraph().add_run(safe(f"{MEMO_WORD[lang]}: {_memo(row)}")).italic = True
         if show_scores:
             run = document.add_paragraph().add_run(_score_line(row))
             run.font.size, run.font.color.rgb = Pt(8), RGBColor(0x70, 0x70, 0x70)

@@ -4,7 +4,7 @@
   ``sources/<guid>.txt`` per comment). Comments are text sources carrying their attributes (service,
   agency, region, language, rating, polarity, source line) as variables; services are cases grouping
   their comments; themes and polarities are codes; each assignment is a coded segment spanning the
-  comment's text.
+  comment's text. Analysts' memos are notes, referenced from their comment's source or theme's code.
 - :func:`export_qdc` / :func:`import_qdc`: the taxonomy as a ``.qdc`` codebook and back.
 
 The XML is written with the standard library following the REFI-QDA 1.0 schemas (element order as in
@@ -30,7 +30,7 @@ from textmine.insights.profile import split_themes
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 _NAMESPACE = uuid.UUID("6f1c9a56-3c1e-4d59-9a53-8f4e1f0a7b21")
-_TRAILER = re.compile(r"\[textmine id=(?P<id>[^|\]]+?)(?: \| kk=(?P<kk>[^|\]]*?))?(?: \| ru=(?P<ru>[^|\]]*?))?\]\s*$")
+TRAILER = re.compile(r"\[textmine id=(?P<id>[^|\]]+?)(?: \| kk=(?P<kk>[^|\]]*?))?(?: \| ru=(?P<ru>[^|\]]*?))?\]\s*$")
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
             "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39")
 VARIABLES = {  # comment column -> (variable name, REFI type)
@@ -58,13 +58,15 @@ def _description(theme: Theme) -> str:
     return f"{theme.definition}\n[textmine id={theme.id} | kk={theme.name.kk} | ru={theme.name.ru}]"
 
 
-def _codes(parent: ET.Element, ns: str, taxonomy: Taxonomy, with_polarity: bool) -> None:
+def _codes(parent: ET.Element, ns: str, taxonomy: Taxonomy, with_polarity: bool,
+           notes: dict[str, list[str]] | None = None) -> None:
     codes = ET.SubElement(parent, _tag(ns, "Codes"))
     themes = ET.SubElement(codes, _tag(ns, "Code"), guid=guid("group", "themes"), name="Themes", isCodable="false")
     for index, theme in enumerate(taxonomy.themes):
         code = ET.SubElement(themes, _tag(ns, "Code"), guid=guid("theme", theme.id), name=theme.name.en,
                              isCodable="true", color=_COLOURS[index % len(_COLOURS)])
         ET.SubElement(code, _tag(ns, "Description")).text = _description(theme)
+        _note_refs(code, (notes or {}).get(theme.id, []))
     if with_polarity:
         group = ET.SubElement(codes, _tag(ns, "Code"), guid=guid("group", "polarity"), name="Polarity",
                               isCodable="false")
@@ -81,16 +83,47 @@ def _value(parent: ET.Element, variable: str, kind: str, value: object) -> None:
     ET.SubElement(element, _tag(PROJECT_NS, tag)).text = str(int(value)) if kind == "Integer" else str(value)
 
 
+def _note_refs(parent: ET.Element, note_guids: list[str]) -> None:
+    for note_guid in note_guids:
+        ET.SubElement(parent, _tag(PROJECT_NS, "NoteRef"), targetGUID=note_guid)
+
+
+def note_guid(kind: str, target_id: object, author: str) -> str:
+    """The GUID of the REFI-QDA note carrying ``author``'s memo on a quote, theme or service."""
+    return guid("note", kind, target_id, author)
+
+
+def _notes(memos: pd.DataFrame, users: ET.Element, stamp: str) -> tuple[ET.Element, dict[tuple[str, str], list[str]]]:
+    """Each memo as a ``Note`` in a ``Notes`` element (its author a ``User``), and (kind, target id) -> the
+    GUIDs of the notes to reference."""
+    notes = ET.Element(_tag(PROJECT_NS, "Notes"))
+    authors = {}
+    refs: dict[tuple[str, str], list[str]] = {}
+    for memo in memos.sort_values(["target_kind", "target_id", "author"]).itertuples():
+        if memo.author not in authors:
+            authors[memo.author] = guid("user", "memo", memo.author)
+            ET.SubElement(users, _tag(PROJECT_NS, "User"), guid=authors[memo.author], name=memo.author)
+        key = note_guid(memo.target_kind, memo.target_id, memo.author)
+        note = ET.SubElement(notes, _tag(PROJECT_NS, "Note"), guid=key,
+                             name=f"{memo.target_kind} {memo.target_id}: {memo.author}",
+                             creatingUser=authors[memo.author], creationDateTime=memo.at or stamp)
+        ET.SubElement(note, _tag(PROJECT_NS, "PlainTextContent")).text = memo.text
+        refs.setdefault((memo.target_kind, str(memo.target_id)), []).append(key)
+    return notes, refs
+
+
 def _present(value: object) -> bool:
     return value is not None and value is not pd.NA and not (isinstance(value, float) and pd.isna(value)) \
         and str(value) != ""
 
 
 def project_xml(coded: pd.DataFrame, taxonomy: Taxonomy | None = None, name: str = "textmine corpus",
-                created: datetime | None = None) -> tuple[bytes, dict[str, str]]:
+                created: datetime | None = None, memos: pd.DataFrame | None = None) -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` XML and the source files (``sources/<guid>.txt`` -> text) of a coded corpus.
 
     ``coded`` has comment columns plus ``themes`` and ``polarity``; theme ids must be in the taxonomy.
+    ``memos`` (store table ``memos``) become notes referenced from their comment's source or theme's code;
+    memos on services are notes named ``service N: author`` (a REFI-QDA case takes no note).
     """
     taxonomy = taxonomy or load_taxonomy()
     known = set(taxonomy.theme_ids)
@@ -106,7 +139,13 @@ def project_xml(coded: pd.DataFrame, taxonomy: Taxonomy | None = None, name: str
                       creationDateTime=stamp)
     users = ET.SubElement(root, _tag(PROJECT_NS, "Users"))
     ET.SubElement(users, _tag(PROJECT_NS, "User"), guid=user, name="textmine")
-    _codes(ET.SubElement(root, _tag(PROJECT_NS, "CodeBook")), PROJECT_NS, taxonomy, with_polarity=True)
+    memos = memos if memos is not None else pd.DataFrame(columns=["target_kind", "target_id", "author", "text", "at"])
+    memos = memos[(memos["target_kind"] != "quote") | memos["target_id"].isin(coded["id"].astype(str))]
+    memos = memos[(memos["target_kind"] != "theme") | memos["target_id"].isin(known)]
+    notes, refs = _notes(memos, users, stamp)
+    theme_notes = {target: guids for (kind, target), guids in refs.items() if kind == "theme"}
+    _codes(ET.SubElement(root, _tag(PROJECT_NS, "CodeBook")), PROJECT_NS, taxonomy, with_polarity=True,
+           notes=theme_notes)
     present = {c: spec for c, spec in VARIABLES.items() if c in coded.columns}
     variables = ET.SubElement(root, _tag(PROJECT_NS, "Variables"))
     for variable, kind in present.values():
@@ -142,17 +181,20 @@ def project_xml(coded: pd.DataFrame, taxonomy: Taxonomy | None = None, name: str
                 coding = ET.SubElement(selection, _tag(PROJECT_NS, "Coding"), guid=guid("coding", record["id"], code),
                                        creatingUser=user, creationDateTime=stamp)
                 ET.SubElement(coding, _tag(PROJECT_NS, "CodeRef"), targetGUID=guid(kind, code))
+        _note_refs(source, refs.get(("quote", str(record["id"])), []))
         for column, (variable, kind) in present.items():
             if _present(record.get(column)):
                 _value(source, variable, kind, record[column])
+    if len(notes):
+        root.append(notes)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), files
 
 
 def export_qdpx(coded: pd.DataFrame, path: Path | str, taxonomy: Taxonomy | None = None,
-                name: str = "textmine corpus") -> Path:
-    """Write the coded corpus as a REFI-QDA ``.qdpx`` project (see the module docstring)."""
-    xml, files = project_xml(coded, taxonomy, name)
+                name: str = "textmine corpus", memos: pd.DataFrame | None = None) -> Path:
+    """Write the coded corpus as a REFI-QDA ``.qdpx`` project (see the module docstring), ``memos`` as notes."""
+    xml, files = project_xml(coded, taxonomy, name, memos=memos)
     path = Path(path)
     with atomic.atomic_path(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", xml)
@@ -174,7 +216,8 @@ def export_qdc(path: Path | str, taxonomy: Taxonomy | None = None) -> Path:
     return path
 
 
-def _slug(name: str) -> str:
+def slug(name: str) -> str:
+    """A code name as a theme id candidate: lower case, runs of non-word characters as ``_``."""
     return re.sub(r"\W+", "_", name.strip().lower()).strip("_")
 
 
@@ -201,10 +244,10 @@ def import_qdc(path: Path | str, base: Taxonomy | None = None) -> Taxonomy:
         if not name:
             raise ValueError(f"{path}: code {code.get('guid')} has no name")
         text = (code.findtext(_tag(CODEBOOK_NS, "Description")) or "").strip()
-        match = _TRAILER.search(text)
-        definition = _TRAILER.sub("", text).strip() or name
+        match = TRAILER.search(text)
+        definition = TRAILER.sub("", text).strip() or name
         names = Names(kk=(match and match["kk"]) or name, ru=(match and match["ru"]) or name, en=name)
-        themes.append(Theme(id=match["id"] if match else _slug(name), name=names, definition=definition))
+        themes.append(Theme(id=match["id"] if match else slug(name), name=names, definition=definition))
     try:
         return Taxonomy(version=base.version + 1, polarities=base.polarities, themes=themes)
     except ValueError as error:

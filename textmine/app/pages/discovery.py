@@ -16,8 +16,9 @@ from textmine.app.context import (
 )
 from textmine.app.pages.quotes import DISCOVERY_ROWS
 from textmine.app.query import positions, rows_by_ids
-from textmine.app.taxonomy_edit import draft_path, promote_theme
-from textmine.classify.taxonomy import Examples, Names, Theme
+from textmine.app.taxonomy_edit import promote_theme
+from textmine.classify.codebook import working_path
+from textmine.classify.taxonomy import Examples, Names, Theme, taxonomy_path
 
 
 def _start(rows: tuple[int, ...]) -> None:
@@ -61,7 +62,7 @@ def render(ctx: Context) -> None:
 
 def _promote_form(ctx: Context, cluster: int, info: pd.Series, quotes: pd.DataFrame) -> None:
     st.subheader(ctx.t("promote"))
-    target = draft_path()
+    target = working_path(taxonomy_path())
     st.caption(f"{ctx.t('draft_path')}: {target}")
     keywords = [*info["keywords_kk"][:5], *info["keywords_ru"][:5]]
     with st.form(key=f"dc_form_{cluster}"):

@@ -16,6 +16,8 @@ from textmine.app.context import (
     quote_list,
 )
 from textmine.app.insights_adapter import export_csv, export_docx, export_markdown
+from textmine.app.memos import all_memos
+from textmine.memos import with_memos
 from textmine.app.query import (
     SEMANTIC_CUTOFF,
     Selection,
@@ -113,7 +115,7 @@ def _basket_section(ctx: Context) -> None:
         if not chosen:
             st.caption(ctx.t("basket_empty"))
             return
-        chosen_rows = rows_by_ids(ctx.corpus, chosen)
+        chosen_rows = with_memos(rows_by_ids(ctx.corpus, chosen), all_memos(str(ctx.path), ctx.version))
         st.dataframe(pd.DataFrame({ctx.t("text"): chosen_rows["text"], ctx.t("service"): [ctx.value_name("service_name", v) for v in chosen_rows["service_name"]],
                                    ctx.t("region"): [ctx.value_name("region", v) for v in chosen_rows["region"]]}), hide_index=True, key="q_basket_table")
         texts = chosen_rows.set_index("id")["text"]

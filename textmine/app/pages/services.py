@@ -12,6 +12,7 @@ from textmine.app import briefs, data
 from textmine.app.charts import count_axis, short_labels
 from textmine.app.context import Context, quote_list
 from textmine.app.insights_adapter import complaint_themes, representative_quotes
+from textmine.app.memos import memo_box
 from textmine.app.query import Selection, rows
 from textmine.app.service_ranking import rank_of, ranking, worst
 
@@ -31,6 +32,7 @@ def render(ctx: Context) -> None:
     if st.session_state.get("sv_service") not in labels:
         st.session_state["sv_service"] = int(table["service_no"].iloc[0])
     number = st.selectbox(ctx.t("service"), list(labels), format_func=labels.get, key="sv_service")
+    memo_box(ctx, "service", number, "sv")
     brief_tab, figures_tab = st.tabs([ctx.t("brief"), ctx.t("figures")])
     with brief_tab:
         _brief(ctx, number)

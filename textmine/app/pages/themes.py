@@ -17,6 +17,7 @@ from textmine.app.context import (
     topics_or_notice,
 )
 from textmine.app.insights_adapter import representative_quotes
+from textmine.app.memos import memo_box
 from textmine.app.query import (
     Selection,
     count,
@@ -51,6 +52,7 @@ def render(ctx: Context) -> None:
     if theme in ctx.taxonomy.theme_ids:
         st.markdown(f"**{ctx.t('definition')}**")
         st.text(ctx.definition(theme))
+    memo_box(ctx, "theme", theme, "th")
     in_theme = with_theme(ctx.corpus, ctx.selection, theme)
     size = count(ctx.corpus, in_theme)
     left, right = st.columns(2)
