@@ -112,7 +112,7 @@ class RunCache:
     memo: OrderedDict[str, tuple] = field(default_factory=OrderedDict)
 
     @classmethod
-    def open(cls, store: Store, embedder: Embedder, annotator: object, memo_size: int = 100_000) -> "RunCache":
+    def open(cls, store: Store, embedder: Embedder, annotator: object, memo_size: int = 100_000) -> RunCache:
         """Read the hashes of both tables once (the start of a run)."""
         _ensure_table(store)
         key = annotator_key(annotator, embedder)
