@@ -108,11 +108,11 @@ class RunCache:
     key: str
     annotated: KnownHashes
     embedded: KnownHashes
-    memo_size: int = 100_000
+    memo_size: int = 50_000
     memo: OrderedDict[str, tuple] = field(default_factory=OrderedDict)
 
     @classmethod
-    def open(cls, store: Store, embedder: Embedder, annotator: object, memo_size: int = 100_000) -> RunCache:
+    def open(cls, store: Store, embedder: Embedder, annotator: object, memo_size: int = 50_000) -> RunCache:
         """Read the hashes of both tables once (the start of a run)."""
         _ensure_table(store)
         key = annotator_key(annotator, embedder)
