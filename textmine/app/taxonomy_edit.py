@@ -14,7 +14,12 @@ import yaml
 
 from textmine.atomic import atomic_path
 from textmine.classify.codebook import working_path
-from textmine.classify.taxonomy import Taxonomy, Theme, default_taxonomy_path, taxonomy_path
+from textmine.classify.taxonomy import (
+    Taxonomy,
+    Theme,
+    default_taxonomy_path,
+    taxonomy_path,
+)
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 _VERSION = re.compile(r"^version:\s*(\d+)\s*$", re.MULTILINE)

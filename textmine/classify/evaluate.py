@@ -23,7 +23,11 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from textmine.classify.annotator import assigned, uncertain_rows
 from textmine.classify.features import feature_frame, lexicon_hits
 from textmine.classify.lexicon import compiled, frozen
-from textmine.classify.model import PolarityClassifier, baseline_theme_classifier, zero_shot_from_descriptions
+from textmine.classify.model import (
+    PolarityClassifier,
+    baseline_theme_classifier,
+    zero_shot_from_descriptions,
+)
 from textmine.classify.taxonomy import REQUIRED_THEMES, Taxonomy
 from textmine.classify.train import trained_classifier
 

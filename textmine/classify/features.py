@@ -30,6 +30,7 @@ from textmine.classify.folding import fold_text
 from textmine.classify.lexicon import Hit, Lexicon, compiled, frozen
 from textmine.topics.lemmas import WordForm, word_forms
 
+
 @dataclass(frozen=True)
 class Analysis:
     """What the lexical features need of a text, worked out once: its content-lemma terms, and its words'

@@ -16,7 +16,11 @@ from pathlib import Path
 import skops.io
 
 from textmine.atomic import atomic_path
-from textmine.classify.model import PolarityClassifier, TrainedThemeClassifier, ZeroShotThemeClassifier
+from textmine.classify.model import (
+    PolarityClassifier,
+    TrainedThemeClassifier,
+    ZeroShotThemeClassifier,
+)
 
 _FILES = {"themes": "themes.skops", "zero_shot": "zero_shot.skops", "polarity": "polarity.skops"}
 # Types skops does not trust by default that our heads contain. Exact names, never prefixes: a prefix such as

@@ -11,7 +11,11 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from textmine.classify.features import feature_frame
 from textmine.classify.labels import split_themes
-from textmine.classify.model import PolarityClassifier, TrainedThemeClassifier, zero_shot_from_descriptions
+from textmine.classify.model import (
+    PolarityClassifier,
+    TrainedThemeClassifier,
+    zero_shot_from_descriptions,
+)
 from textmine.classify.persist import Heads, HeadsCard
 from textmine.classify.taxonomy import Taxonomy
 

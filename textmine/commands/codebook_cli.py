@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-
 from textmine.commands.options import StoreOption, TaxonomyOption, fail
 
 WhyOption = Annotated[str, typer.Option("--why", help="reason, kept in the taxonomy's history")]

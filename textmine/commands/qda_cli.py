@@ -10,7 +10,6 @@ import typer
 
 from textmine.commands.options import StoreOption, fail
 
-
 waves_app = typer.Typer(help="Survey waves in one store: the change in each theme's share between two waves.")
 
 

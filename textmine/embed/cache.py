@@ -5,7 +5,8 @@ texts without a vector for the embedder's ``model_id`` are embedded, in chunks t
 as they finish (an interrupted run keeps its progress). Vectors of another model id are never
 returned, so changing the model re-embeds everything; ``forget_other_models`` reclaims the space.
 Reads stream Arrow record batches into one preallocated float32 array (optionally a ``np.memmap``),
-so a million 384-d vectors never pass through Python lists.
+so a million 384-d vectors never pass through Python lists. A long run passes ``known`` (the table's
+hashes read once, :mod:`textmine.embed.known`) so texts certainly not cached skip the look-up.
 """
 
 from __future__ import annotations
@@ -17,12 +18,20 @@ import numpy as np
 import pyarrow as pa
 
 from textmine.embed.base import Embedder, Kind, check_kind
+from textmine.embed.known import KnownHashes
 from textmine.store import Store
 from textmine.texthash import text_hash
 
 log = logging.getLogger(__name__)
 
 TABLE = "embeddings"  # registered in textmine.store_schema
+
+
+def known_hashes(store: Store, model_id: str, kind: Kind = "passage") -> KnownHashes:
+    """The hashes with a cached vector of ``model_id`` and ``kind``, read once (for a long run)."""
+    table = store.connection.sql(f"SELECT text_hash FROM {TABLE} WHERE model_id = $model AND kind = $kind",
+                                 params={"model": model_id, "kind": check_kind(kind)}).to_arrow_table()
+    return KnownHashes(table.column(0).to_pylist())
 
 
 def _lookup(store: Store, model_id: str, kind: str, hashes: list[str], out: np.ndarray,
@@ -59,23 +68,21 @@ def _insert(store: Store, model_id: str, kind: str, hashes: list[str], vectors: 
     incoming = pa.table({"text_hash": hashes, "vector": pa.ListArray.from_arrays(offsets, values)})
     con = store.connection
     con.register("_incoming", incoming)
-    try:
-        con.execute(
-            f"""INSERT INTO {TABLE} BY NAME SELECT ? AS model_id, ? AS kind, i.text_hash, i.vector FROM _incoming i
-                WHERE NOT EXISTS (SELECT 1 FROM {TABLE} e WHERE e.text_hash = i.text_hash
-                                  AND e.model_id = ? AND e.kind = ?)""",
-            [model_id, kind, model_id, kind],
-        )
+    try:  # the rows were just looked up and not found (one writer per store): a plain append, no scan
+        con.execute(f"INSERT INTO {TABLE} BY NAME SELECT ? AS model_id, ? AS kind, i.text_hash, i.vector "
+                    "FROM _incoming i", [model_id, kind])
     finally:
         con.unregister("_incoming")
 
 
 def embed_with_cache(store: Store, embedder: Embedder, texts: Sequence[str], kind: Kind = "passage",
                      batch_size: int = 32, chunk_size: int = 4096, show_progress: bool = True,
-                     out: np.ndarray | None = None) -> np.ndarray:
+                     out: np.ndarray | None = None, known: KnownHashes | None = None) -> np.ndarray:
     """Vectors of ``texts`` in input order, embedding only those not cached for ``embedder.model_id``.
 
-    ``out`` may be a preallocated ``(len(texts), dim)`` float32 array or ``np.memmap`` to fill.
+    ``out`` may be a preallocated ``(len(texts), dim)`` float32 array or ``np.memmap`` to fill;
+    ``known`` (from :func:`known_hashes` for this model and kind) limits the look-up to texts it may
+    hold and records the new ones.
     """
     kind = check_kind(kind)
     hashes = [text_hash(t) for t in texts]
@@ -83,7 +90,16 @@ def embed_with_cache(store: Store, embedder: Embedder, texts: Sequence[str], kin
         out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     elif out.shape != (len(texts), embedder.dim):
         raise ValueError(f"out has shape {out.shape}, expected {(len(texts), embedder.dim)}")
-    found = _lookup(store, embedder.model_id, kind, hashes, out)
+    if known is None:
+        found = _lookup(store, embedder.model_id, kind, hashes, out)
+    else:
+        found = np.zeros(len(hashes), dtype=bool)
+        maybe = np.flatnonzero(known.may_hold(hashes))
+        if len(maybe):
+            part = np.zeros((len(maybe), embedder.dim), dtype=np.float32)
+            hit = _lookup(store, embedder.model_id, kind, [hashes[i] for i in maybe], part)
+            out[maybe[hit]] = part[hit]
+            found[maybe[hit]] = True
     first_of: dict[str, int] = {}
     for i in np.flatnonzero(~found):
         first_of.setdefault(hashes[i], int(i))
@@ -95,6 +111,8 @@ def embed_with_cache(store: Store, embedder: Embedder, texts: Sequence[str], kin
         vectors = embedder.embed([texts[i] for i in rows], kind=kind, batch_size=batch_size,
                                  show_progress=show_progress)
         _insert(store, embedder.model_id, kind, [hashes[i] for i in rows], vectors)
+        if known is not None:
+            known.add(hashes[i] for i in rows)
         out[rows] = vectors
     duplicates = np.flatnonzero(~found)
     if len(duplicates) > len(todo):

@@ -1,20 +1,36 @@
-"""Fast path: the model folder's ONNX export run by ONNX Runtime, with length-sorted batching."""
+"""Fast path: the model folder's ONNX export run by ONNX Runtime, with length-bucketed batching.
+
+Variants (files under the folder, written by ``textmine models build``): ``fp32`` (fused), ``int8``
+(int8 FFN-in and attention-output matmuls) and ``int8-attention`` (those plus the fused attention's QKV
+projection; FFN-out, embeddings, LayerNorms and pooling stay fp32). A variant other than ``fp32`` is
+recorded in the model id (``...+onnx-<variant>``), so cached vectors of different variants never mix.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-from textmine.embed.base import Kind, as_texts, check_kind, l2_normalise, length_sorted_batches, read_model_info
+from textmine.embed.base import (
+    Kind,
+    as_texts,
+    check_kind,
+    l2_normalise,
+    length_sorted_batches,
+    read_model_info,
+)
 
-VARIANTS = {"fp32": "onnx/model.onnx", "int8": "onnx/model_int8.onnx"}
+VARIANTS = {"fp32": "onnx/model.onnx", "int8": "onnx/model_int8.onnx",
+            "int8-attention": "onnx/model_int8_attention.onnx"}
 
 
 class OnnxEmbedder:
-    """Embeds with ``onnx/model.onnx`` (or the int8 variant) of a folder built by ``textmine models build``."""
+    """Embeds with one ONNX variant of a folder built by ``textmine models build``; ``num_threads``
+    intra-op threads (default: the CPUs this process may use)."""
 
     def __init__(self, folder: str | Path, variant: str = "fp32", num_threads: int | None = None) -> None:
         import onnxruntime as ort
@@ -30,8 +46,7 @@ class OnnxEmbedder:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.inter_op_num_threads = 1
-        if num_threads:
-            options.intra_op_num_threads = num_threads
+        options.intra_op_num_threads = num_threads or len(os.sched_getaffinity(0))
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(info.get("max_seq_length", 512)))

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from textmine.embed.base import Kind, as_texts, check_kind, l2_normalise, read_model_info
+from textmine.embed.base import (
+    Kind,
+    as_texts,
+    check_kind,
+    l2_normalise,
+    read_model_info,
+)
 
 E5_PREFIXES = {"query": "query: ", "passage": "passage: "}
 

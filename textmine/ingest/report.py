@@ -21,7 +21,12 @@ from textmine.ingest.report_figures import reconcile, section_figures
 from textmine.ingest.report_layout import ReportLayout, load_layout
 from textmine.ingest.report_quotes import QuoteRules, Span, classify, find_spans
 from textmine.ingest.report_structure import (
-    Section, clean_lines, find_sections, parse_ranking_table, parse_sample_table, table_range,
+    Section,
+    clean_lines,
+    find_sections,
+    parse_ranking_table,
+    parse_sample_table,
+    table_range,
 )
 from textmine.normalise import Normaliser, build_vocabulary
 

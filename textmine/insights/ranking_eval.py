@@ -25,7 +25,13 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from textmine.insights.priority import POLARITIES, POSITIVE_THEMES, PRIOR_WEIGHT, WEIGHTS, priorities
+from textmine.insights.priority import (
+    POLARITIES,
+    POSITIVE_THEMES,
+    PRIOR_WEIGHT,
+    WEIGHTS,
+    priorities,
+)
 from textmine.insights.profile import theme_indicators
 
 DEFAULT_LABELS = Path("data/eval/report_conclusions.csv")

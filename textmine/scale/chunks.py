@@ -4,7 +4,8 @@ one chunk (``chunk_rows`` rows, default 10,000) at a time.
 Each chunk is parsed with the ordinary table ingest (:func:`textmine.ingest.table.read_table`, so every
 policy holds; a duplicate respondent row is only detected within its chunk), has its personal data masked
 (:func:`textmine.pipeline.for_store`; the originals kept only with ``keep_raw``), is tagged, embedded and
-classified through :mod:`textmine.scale.dedup` (each distinct text once), and written in one transaction
+classified through :mod:`textmine.scale.dedup` (each distinct text once; the run reads each cache table's
+hashes once, so a chunk's look-ups do not grow with the store), and written in one transaction
 together with its row in the progress table::
 
     scale_chunks(source_file, chunk_no, chunk_rows, fingerprint, first_line, last_line, rows_in,
@@ -36,7 +37,7 @@ from tqdm import tqdm
 from textmine import schema
 from textmine.embed.base import Embedder
 from textmine.pipeline import for_store, with_languages
-from textmine.scale.dedup import annotate_once
+from textmine.scale.dedup import RunCache, annotate_once
 from textmine.store import Store
 
 TABLE = "scale_chunks"  # registered in textmine.store_schema
@@ -241,6 +242,7 @@ def process_file(store: Store, path: Path, embedder: Embedder, chunk_rows: int =
     done = done_chunks(store, source_file, chunk_rows)
     total = -(-count_rows(path) // chunk_rows)
     last_line = 0
+    run: RunCache | None = None
     with tqdm(total=total, unit="chunk", disable=not progress, desc=source_file) as bar:
         for chunk in raw_chunks(path, chunk_rows):
             summary.chunks += 1
@@ -257,7 +259,8 @@ def process_file(store: Store, path: Path, embedder: Embedder, chunk_rows: int =
                 comments = with_languages(comments)
             with stage("annotate", chunk.no):
                 annotator = annotator or ThemeAnnotator(embedder.model_id, mode=mode)
-                annotated, new_texts = annotate_once(store, embedder, annotator, comments["text"].tolist())
+                run = run or RunCache.open(store, embedder, annotator)
+                annotated, new_texts = annotate_once(store, embedder, annotator, comments["text"].tolist(), run)
                 themes = annotated.assign(id=comments["id"].to_numpy())[list(schema.COMMENT_THEMES.columns)]
             with stage("write", chunk.no):
                 write_chunk(store, source_file, chunk, chunk_rows, comments, rejects, themes, new_texts,

@@ -7,23 +7,29 @@ theme_uncertain, theme_evidence, polarity, theme_mode)`` keyed by the annotator 
 mode), so an identical text seen again — in this chunk, an earlier chunk or an earlier run — reuses
 its themes. Themes and polarity depend on the text alone (features are its characters and its vector),
 so reuse gives exactly what annotating it again would.
+
+A chunked run keeps a :class:`RunCache`: the hashes both cache tables held at its start (read once) plus
+what it wrote, and the annotations of its most recent distinct texts. A chunk then asks the tables only
+about texts they may hold and the memo lacks, so its cost does not grow with the store.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
 
 from textmine.classify.annotator import COLUMNS as ANNOTATION_COLUMNS
 from textmine.embed.base import Embedder
-from textmine.embed.cache import embed_with_cache
-from textmine.texthash import text_hash
+from textmine.embed.cache import embed_with_cache, known_hashes
+from textmine.embed.known import KnownHashes
 from textmine.store import Store
+from textmine.texthash import text_hash
 
 TABLE = "text_annotations"  # registered in textmine.store_schema
 COLUMNS = ANNOTATION_COLUMNS
@@ -77,19 +83,66 @@ def _cached(store: Store, key: str, hashes: list[str]) -> pd.DataFrame:
         con.unregister("_wanted")
 
 
-def annotate_once(store: Store, embedder: Embedder, annotator: object,
-                  texts: Sequence[str]) -> tuple[pd.DataFrame, int]:
+@dataclass
+class RunCache:
+    """Per-run memory of the cache tables for one annotator key: hashes they hold, recent annotations."""
+
+    key: str
+    annotated: KnownHashes
+    embedded: KnownHashes
+    memo_size: int = 50_000
+    memo: OrderedDict[str, tuple] = field(default_factory=OrderedDict)
+
+    @classmethod
+    def open(cls, store: Store, embedder: Embedder, annotator: object, memo_size: int = 50_000) -> RunCache:
+        """Read the hashes of both tables once (the start of a run)."""
+        key = annotator_key(annotator, embedder)
+        rows = store.connection.sql(f"SELECT text_hash FROM {TABLE} WHERE annotator_key = $key",
+                                    params={"key": key}).to_arrow_table()
+        return cls(key, KnownHashes(rows.column(0).to_pylist()), known_hashes(store, embedder.model_id),
+                   memo_size)
+
+    def remember(self, rows: pd.DataFrame) -> None:
+        """Keep the annotations of ``rows`` (``text_hash`` + :data:`COLUMNS`), dropping the oldest."""
+        for row in rows[["text_hash", *COLUMNS]].itertuples(index=False):
+            self.memo[row[0]] = tuple(row[1:])
+            self.memo.move_to_end(row[0])
+        while len(self.memo) > self.memo_size:
+            self.memo.popitem(last=False)
+
+
+def _known_rows(store: Store, key: str, hashes: list[str], run: RunCache | None) -> pd.DataFrame:
+    """Cached annotations of ``hashes``: from the run's memo, then the table for those it may hold."""
+    if run is None:
+        return _cached(store, key, hashes)
+    distinct = list(dict.fromkeys(hashes))
+    in_memo = [h for h in distinct if h in run.memo]
+    rest = [h for h in distinct if h not in run.memo]
+    asked = [h for h, maybe in zip(rest, run.annotated.may_hold(rest)) if maybe] if rest else []
+    memo_rows = pd.DataFrame([run.memo[h] for h in in_memo], columns=list(COLUMNS)).assign(text_hash=in_memo)
+    found = _cached(store, key, asked) if asked else memo_rows.iloc[:0]
+    rows = pd.concat([memo_rows[["text_hash", *COLUMNS]], found], ignore_index=True)
+    run.remember(found)
+    return rows
+
+
+def annotate_once(store: Store, embedder: Embedder, annotator: object, texts: Sequence[str],
+                  run: RunCache | None = None) -> tuple[pd.DataFrame, int]:
     """Themes, scores, polarity and mode for each of ``texts`` (input order), and how many distinct texts
     were new: only those are embedded and classified. New annotations go to the cache at once (a cache:
-    safe to keep after an interrupted run)."""
+    safe to keep after an interrupted run). ``run`` (a :class:`RunCache` of this annotator) spares the
+    look-ups of texts the tables cannot hold."""
     key = annotator_key(annotator, embedder)
+    if run is not None and run.key != key:
+        raise ValueError(f"the run cache is for annotator {run.key!r}, not {key!r}")
     hashes = [text_hash(t) for t in texts]
-    cached = _cached(store, key, hashes)
+    cached = _known_rows(store, key, hashes, run)
     known = set(cached["text_hash"])
     todo = {h: t for h, t in zip(hashes, texts) if h not in known}
     if todo:
         new_texts = list(todo.values())
-        vectors = embed_with_cache(store, embedder, new_texts, show_progress=False)
+        vectors = embed_with_cache(store, embedder, new_texts, show_progress=False,
+                                   known=run.embedded if run is not None else None)
         fresh = annotator.annotate(new_texts, vectors)  # type: ignore[attr-defined]
         fresh.insert(0, "text_hash", list(todo))
         store.connection.register("_fresh", fresh[["text_hash", *COLUMNS]])
@@ -97,6 +150,9 @@ def annotate_once(store: Store, embedder: Embedder, annotator: object,
             store.connection.execute(f"INSERT OR IGNORE INTO {TABLE} BY NAME SELECT ? AS annotator_key, * FROM _fresh", [key])
         finally:
             store.connection.unregister("_fresh")
+        if run is not None:
+            run.annotated.add(todo)
+            run.remember(fresh)
         cached = pd.concat([cached, fresh[["text_hash", *COLUMNS]]], ignore_index=True)
     by_hash = cached.drop_duplicates("text_hash").set_index("text_hash")
     return by_hash.loc[hashes, COLUMNS].reset_index(drop=True), len(todo)

@@ -6,7 +6,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from textmine.app.charts import SCORE_FORMAT, SHARE_FORMAT, count_axis, label_axis, short_labels
+from textmine.app.charts import (
+    SCORE_FORMAT,
+    SHARE_FORMAT,
+    count_axis,
+    label_axis,
+    short_labels,
+)
 from textmine.app.context import Context
 from textmine.app.i18n import LANGUAGE_NAMES
 from textmine.app.query import service_theme_shares, summary, theme_counts, value_counts

@@ -17,7 +17,6 @@ from textmine.app.context import (
 )
 from textmine.app.insights_adapter import export_csv, export_docx, export_markdown
 from textmine.app.memos import all_memos
-from textmine.memos import with_memos
 from textmine.app.query import (
     SEMANTIC_CUTOFF,
     Selection,
@@ -28,6 +27,7 @@ from textmine.app.query import (
     with_positions,
 )
 from textmine.app.search import with_forms
+from textmine.memos import with_memos
 
 DISCOVERY_ROWS = "discovery_rows"
 

@@ -7,7 +7,11 @@ from functools import lru_cache
 
 from textmine.insights.brief.model import Brief, BriefItem
 from textmine.insights.priority import COMPONENTS
-from textmine.insights.recommendation_templates import Templates, default_templates_path, load_templates
+from textmine.insights.recommendation_templates import (
+    Templates,
+    default_templates_path,
+    load_templates,
+)
 
 
 def default_templates() -> Templates:
