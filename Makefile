@@ -1,5 +1,5 @@
 # The two newcomer commands: `make run` (set up, then the main job on the bundled data) and `make test`.
-.PHONY: setup run test audit
+.PHONY: setup run test lint audit
 
 VENV := .venv/bin
 
@@ -13,6 +13,9 @@ run: setup
 
 test: setup
 	$(VENV)/python -m pytest
+
+lint: setup
+	$(VENV)/ruff check textmine tests bench app.py
 
 # Known vulnerabilities in the installed dependencies; fails only when a fixed version exists.
 audit: setup

@@ -17,17 +17,16 @@ import pytest
 import yaml
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from app_pages import open_page as _page
+from streamlit.testing.v1 import AppTest
 
-from app_pages import open_page as _page  # noqa: E402
-
-from textmine.app.demo import build_demo_store  # noqa: E402
-from textmine.app.insights_adapter import escape_markdown, export_csv, export_docx, export_markdown  # noqa: E402
-from textmine.app.query import NOT_STATED, Selection, crosstab, open_corpus, percentages, rows, value_counts, with_ids  # noqa: E402
-from textmine.app.taxonomy_edit import promote_theme  # noqa: E402
-from textmine.classify.taxonomy import Names, Theme, default_taxonomy_path, load_taxonomy  # noqa: E402
-from textmine.insights.markdown import escape  # noqa: E402
-from textmine.store import Store  # noqa: E402
+from textmine.app.demo import build_demo_store
+from textmine.app.insights_adapter import escape_markdown, export_csv, export_docx, export_markdown
+from textmine.app.query import NOT_STATED, Selection, crosstab, open_corpus, percentages, rows, value_counts, with_ids
+from textmine.app.taxonomy_edit import promote_theme
+from textmine.classify.taxonomy import Names, Theme, default_taxonomy_path, load_taxonomy
+from textmine.insights.markdown import escape
+from textmine.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -73,7 +73,7 @@ def test_ranking_opens_the_clicked_service_and_the_edited_brief_downloads(server
         page.screenshot(path=shots / "manager_service.png")
 
         page.get_by_text("Мәтінді өңдеу (Markdown)").first.click()
-        editor = page.locator('[data-testid="stTextArea"] textarea').first
+        editor = page.get_by_role("textbox", name="Мәтінді өңдеу (Markdown)")
         editor.wait_for(timeout=30_000)
         editor.fill(editor.input_value() + f"\n\n**{EDIT}**\n")
         editor.press("Control+Enter")

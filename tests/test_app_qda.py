@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 pytest.importorskip("streamlit")
-from app_pages import open_page  # noqa: E402
+from app_pages import open_page
 from streamlit.testing.v1 import AppTest
 
 from textmine.app.demo import build_demo_store

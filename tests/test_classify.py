@@ -111,8 +111,9 @@ def test_thresholds_maximise_f1_and_rescale_maps_threshold_to_half():
 def test_trained_heads_learn_queues_from_kazakh_labels(labelled, taxonomy):
     kk = labelled[labelled["variant"] == "kk"].reset_index(drop=True)
     vectors = _hashed_vectors(kk["text"].tolist())
-    from textmine.classify.features import feature_frame
     from sklearn.preprocessing import MultiLabelBinarizer
+
+    from textmine.classify.features import feature_frame
 
     truth = MultiLabelBinarizer(classes=taxonomy.theme_ids).fit_transform(kk["themes"])
     model = TrainedThemeClassifier(themes=tuple(taxonomy.theme_ids), dim=vectors.shape[1]).fit(

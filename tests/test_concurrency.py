@@ -17,7 +17,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-
 from test_store import comment_rows
 
 from textmine import schema

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import recommend_corpus as synthetic
 
-from textmine.insights.priority import COMPONENTS, FEW_COMMENTS, WEIGHTS, priorities
+from textmine.insights.priority import COMPONENTS, WEIGHTS, priorities
 
 
 @pytest.fixture(scope="module")

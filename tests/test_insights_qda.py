@@ -68,7 +68,9 @@ def test_qdpx_carries_attributes_and_cases(coded: pd.DataFrame, tmp_path: Path) 
 
 def test_qdpx_is_deterministic(coded: pd.DataFrame, tmp_path: Path) -> None:
     first, second = (export_qdpx(coded, tmp_path / f"{n}.qdpx") for n in ("a", "b"))
-    read = lambda p: zipfile.ZipFile(p).read("project.qde")
+    def read(path: Path) -> bytes:
+        return zipfile.ZipFile(path).read("project.qde")
+
     assert read(first) == read(second)
 
 

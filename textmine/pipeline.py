@@ -106,7 +106,7 @@ def ingest_table(store: Store, path: Path, column_map: Mapping[str, str] | None 
     return _store_parsed(store, Path(path).name, read_table(Path(path), column_map=column_map), keep_raw, started)
 
 
-def _store_parsed(store: Store, source_file: str, parsed: "TableParse", keep_raw: bool, started: float) -> IngestSummary:
+def _store_parsed(store: Store, source_file: str, parsed: TableParse, keep_raw: bool, started: float) -> IngestSummary:
     """Mask, tag languages and replace ``source_file``'s rows in the store with a parsed table."""
     comments, rejects = for_store(parsed.comments, parsed.rejects, keep_raw)
     comments = with_languages(comments)
@@ -184,7 +184,7 @@ def ingest_qdpx(store: Store, path: Path, keep_raw: bool = False) -> QdpxImport:
     return QdpxImport(summary, mapped, int(labels["source"].isin(by_source.index).sum()), len(fresh), len(memos))
 
 
-def comment_vectors(store: Store, embedder: "Embedder", comments: pd.DataFrame | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+def comment_vectors(store: Store, embedder: Embedder, comments: pd.DataFrame | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """The store's comments (or ``comments``) and their vectors, embedding only texts not cached yet."""
     from textmine.embed.cache import embed_with_cache
 
@@ -192,7 +192,7 @@ def comment_vectors(store: Store, embedder: "Embedder", comments: pd.DataFrame |
     return comments, embed_with_cache(store, embedder, comments["text"].tolist())
 
 
-def classify_comments(store: Store, embedder: "Embedder", mode: str = "auto") -> pd.DataFrame:
+def classify_comments(store: Store, embedder: Embedder, mode: str = "auto") -> pd.DataFrame:
     """Assign themes, scores and polarity to every comment in the store; return the theme rows written."""
     from textmine.classify.annotator import ThemeAnnotator
 
@@ -203,8 +203,8 @@ def classify_comments(store: Store, embedder: "Embedder", mode: str = "auto") ->
     return themes
 
 
-def labelled_vectors(store: Store, embedder: "Embedder", labelled: pd.DataFrame,
-                     taxonomy: "Taxonomy") -> tuple[np.ndarray, list[np.ndarray]]:
+def labelled_vectors(store: Store, embedder: Embedder, labelled: pd.DataFrame,
+                     taxonomy: Taxonomy) -> tuple[np.ndarray, list[np.ndarray]]:
     """Vectors of the labelled texts and, per theme, of its descriptions (both through the store's cache)."""
     from textmine.embed.cache import embed_with_cache
 
@@ -214,7 +214,7 @@ def labelled_vectors(store: Store, embedder: "Embedder", labelled: pd.DataFrame,
     return vectors, descriptions
 
 
-def train_heads_from_labels(store: Store, embedder: "Embedder", heads_dir: Path | None = None) -> "Heads":
+def train_heads_from_labels(store: Store, embedder: Embedder, heads_dir: Path | None = None) -> Heads:
     """Train the heads on the labelled set plus analysts' feedback in the store, and save them."""
     from textmine.classify.codebook import current_feedback, current_labels
     from textmine.classify.labels import load_labelled
@@ -257,7 +257,7 @@ def export_bundled(store: Store, out_dir: Path = BUNDLED_DIR) -> list[Path]:
     return written
 
 
-def rank_priorities(store: Store, embedder: "Embedder") -> tuple[pd.DataFrame, pd.DataFrame]:
+def rank_priorities(store: Store, embedder: Embedder) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rank every service's problems and strengths (comments, aspect scores), pick each ranked theme's quotes,
     and store both as the derived tables ``priorities`` and ``priority_quotes``."""
     from textmine.insights.brief import priority_quotes
@@ -279,8 +279,8 @@ def stored_priorities(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     return ranked, store.read_derived("priority_quotes")
 
 
-def service_briefs(store: Store, embedder: "Embedder", service_nos: list[int] | None = None,
-                   lang: str = "kk") -> list["Brief"]:
+def service_briefs(store: Store, embedder: Embedder, service_nos: list[int] | None = None,
+                   lang: str = "kk") -> list[Brief]:
     """Evidence briefs of the given services (all ranked services when None) in ``lang``, from the stored
     priorities and quotes (ranked first, with ``embedder``, when the store has none)."""
     from textmine.insights.brief import Evidence, StoredQuotes, service_brief
@@ -315,7 +315,7 @@ def subset(coded: pd.DataFrame, service_no: int | None = None, region: str | Non
     return filter_comments(coded, theme=theme, **equals).reset_index(drop=True)
 
 
-def discover_store_topics(store: Store, embedder: "Embedder", n_clusters: int | None = None, n_groups: int = 5,
+def discover_store_topics(store: Store, embedder: Embedder, n_clusters: int | None = None, n_groups: int = 5,
                           service_no: int | None = None, region: str | None = None,
                           theme: str | None = None) -> pd.DataFrame:
     """Cluster the (filtered) comments, relate clusters to themes, store and return the cluster table."""

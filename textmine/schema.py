@@ -170,7 +170,7 @@ def empty(schema: pa.DataFrameSchema) -> pd.DataFrame:
 
 def comment_id(source_file: str, source_line: int | None, raw_text: str) -> str:
     """Stable id of a comment: the same file name, position and text always give the same id."""
-    key = f"{source_file}\x1f{source_line}\x1f{raw_text}".encode("utf-8")
+    key = f"{source_file}\x1f{source_line}\x1f{raw_text}".encode()
     return hashlib.sha1(key).hexdigest()[:16]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -224,7 +224,7 @@ def decisions(comment_id: str, before: list[str], after: list[str], old_polarity
     polarity row when the polarity changed."""
     from textmine import schema
 
-    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    at = datetime.now(UTC).isoformat(timespec="seconds")
     rows = [{"comment_id": comment_id, "theme": theme, "decision": "accept", "polarity": None, "at": at} for theme in after]
     rows += [{"comment_id": comment_id, "theme": theme, "decision": "reject", "polarity": None, "at": at}
              for theme in before if theme not in after]

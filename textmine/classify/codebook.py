@@ -311,7 +311,7 @@ def taxonomy_yaml(taxonomy: Taxonomy, header: str = "") -> str:
 def write_taxonomy(taxonomy: Taxonomy, path: Path, header_from: Path | None = None) -> Path:
     """Write ``taxonomy`` to ``path`` atomically, keeping the leading comment lines of ``header_from``."""
     lines = Path(header_from).read_text(encoding="utf-8").splitlines(keepends=True) if header_from else []
-    header = "".join(line for line in lines[:next((i for i, l in enumerate(lines) if not l.startswith("#")), len(lines))])
+    header = "".join(line for line in lines[:next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))])
     text = taxonomy_yaml(taxonomy, header)
     if Taxonomy.model_validate(yaml.safe_load(text)) != taxonomy:
         raise ValueError(f"{path}: the taxonomy does not read back as written")
@@ -325,9 +325,9 @@ def trained_version(heads_dir: Path | None = None) -> int | None:
     """The taxonomy version the heads in ``heads_dir`` (``models/heads``) were trained on; None without heads."""
     import json
 
-    from textmine.classify.persist import DEFAULT_HEADS
+    from textmine.classify.persist import default_heads_dir
 
-    card = Path(heads_dir or DEFAULT_HEADS) / "card.json"
+    card = Path(heads_dir or default_heads_dir()) / "card.json"
     return json.loads(card.read_text(encoding="utf-8"))["taxonomy_version"] if card.exists() else None
 
 

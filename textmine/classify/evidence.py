@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 MAX_MODEL_TERMS = 3
 
 
-def _model_terms(texts: list[str], missing: list[tuple[int, int]], heads: "TrainedThemeClassifier",
+def _model_terms(texts: list[str], missing: list[tuple[int, int]], heads: TrainedThemeClassifier,
                  block: str) -> dict[tuple[int, int], list[str]]:
     """For each (row, theme) in ``missing``: up to :data:`MAX_MODEL_TERMS` terms of the row's text in the
     heads' ``block`` (lemmas, words) with the largest positive contribution to the theme."""
@@ -42,7 +42,7 @@ def _model_terms(texts: list[str], missing: list[tuple[int, int]], heads: "Train
 
 def theme_evidence(texts: list[str], chosen: np.ndarray, theme_ids: list[str],
                    lexicon: dict[str, dict[str, list[str]]],
-                   heads: "TrainedThemeClassifier | None" = None, scores: np.ndarray | None = None) -> list[str]:
+                   heads: TrainedThemeClassifier | None = None, scores: np.ndarray | None = None) -> list[str]:
     """Per text, a JSON object: assigned theme (highest ``scores`` first, as in ``themes``) -> its evidence
     words (lexicon words as written in the text, else the heads' strongest lemma terms, else words; ``[]``
     when none is found)."""

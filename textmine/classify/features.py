@@ -96,7 +96,7 @@ class LexiconHits(TransformerMixin, BaseEstimator):
         tags.input_tags.two_d_array, tags.input_tags.string = False, True
         return tags
 
-    def fit(self, X: object, y: object = None) -> "LexiconHits":
+    def fit(self, X: object, y: object = None) -> LexiconHits:
         """Check the lexicon compiles; remember its theme order."""
         self.themes_ = list(self._compiled().themes)
         return self

@@ -14,7 +14,7 @@ class Mode(StrEnum):
     zero_shot = "zero_shot"
 
     @classmethod
-    def parse(cls, value: str) -> "Mode":
+    def parse(cls, value: str) -> Mode:
         """``value`` as a mode; a ``ValueError`` naming the valid ones otherwise."""
         try:
             return cls(value)

@@ -82,7 +82,7 @@ class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
                                     lexicon_weight=self.lexicon_weight, word_weight=self.word_weight)
         return Pipeline([("features", features), ("heads", OneVsRestClassifier(head))])
 
-    def fit(self, X: pd.DataFrame, Y: np.ndarray, groups: np.ndarray | None = None) -> "TrainedThemeClassifier":
+    def fit(self, X: pd.DataFrame, Y: np.ndarray, groups: np.ndarray | None = None) -> TrainedThemeClassifier:
         """Fit the heads on feature frame ``X`` and 0/1 matrix ``Y`` (rows x themes). Thresholds come from an
         inner cross-validation; ``groups`` (a text and its translations, duplicates) keeps related rows in
         one inner fold, so thresholds are not tuned on probabilities of texts seen in translation."""
@@ -142,7 +142,7 @@ class ZeroShotThemeClassifier(ClassifierMixin, BaseEstimator):
         self.themes = themes
         self.top_k = top_k
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> "ZeroShotThemeClassifier":
+    def fit(self, X: np.ndarray, y: np.ndarray) -> ZeroShotThemeClassifier:
         """Remember each theme's description vectors (rows of ``X`` whose label in ``y`` is the theme)."""
         X, y = validate_data(self, X, y, dtype=[np.float32, np.float64])
         check_classification_targets(y)
@@ -176,7 +176,7 @@ class ZeroShotThemeClassifier(ClassifierMixin, BaseEstimator):
             columns.append(np.sort(cosines, axis=1)[:, -k:].mean(axis=1))
         return np.column_stack(columns)
 
-    def calibrate(self, vectors: np.ndarray, Y: np.ndarray) -> "ZeroShotThemeClassifier":
+    def calibrate(self, vectors: np.ndarray, Y: np.ndarray) -> ZeroShotThemeClassifier:
         """Fit per-theme logistic calibration and F1-optimal thresholds on labelled comments."""
         similarities = self.similarities(vectors)
         Y = np.asarray(Y, dtype=int)
@@ -223,7 +223,7 @@ class PolarityClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.two_d_array, tags.input_tags.string = False, True
         return tags
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "PolarityClassifier":
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> PolarityClassifier:
         """Fit on feature frame ``X`` and polarity ids ``y``."""
         head = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
         self.pipeline_ = Pipeline([("features", text_and_meaning(self.dim, self.embedding_weight)), ("head", head)])

@@ -126,7 +126,7 @@ class Taxonomy(BaseModel):
         return themes
 
     @model_validator(mode="after")
-    def _parents_group_known_themes(self) -> "Taxonomy":
+    def _parents_group_known_themes(self) -> Taxonomy:
         seen: dict[str, str] = {}
         for parent in self.parents:
             if parent.id in self.theme_ids:

@@ -73,7 +73,7 @@ class TopicProjection:
     thresholds: np.ndarray
 
     @classmethod
-    def of(cls, model: TopicClusterer) -> "TopicProjection":
+    def of(cls, model: TopicClusterer) -> TopicProjection:
         """The projection of a fitted model (its own centring plus the PCA's)."""
         return cls(model.mean_ + model.pca_.mean_, model.pca_.components_, model.centroids_, model.thresholds_)
 
@@ -84,7 +84,7 @@ class TopicProjection:
         return buffer.getvalue()
 
     @classmethod
-    def from_bytes(cls, blob: bytes) -> "TopicProjection":
+    def from_bytes(cls, blob: bytes) -> TopicProjection:
         """Read arrays written by :meth:`to_bytes` (object arrays refused)."""
         with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
             return cls(arrays["centre"], arrays["axes"], arrays["centroids"], arrays["thresholds"])

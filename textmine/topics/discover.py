@@ -67,7 +67,7 @@ def discover_topics(
     langs = [lang if lang in ("kk", "ru") else guess_language(text) for text, lang in zip(texts, given)]
     lemmas = content_lemmas(texts, langs)
     keywords = {
-        lang: class_tfidf([terms if l == lang else [] for terms, l in zip(lemmas, langs)], labels, n_keywords)
+        lang: class_tfidf([terms if comment_lang == lang else [] for terms, comment_lang in zip(lemmas, langs, strict=True)], labels, n_keywords)
         for lang in ("kk", "ru")
     }
     central = representatives(model.embedding_, labels, model.centroids_)

@@ -10,10 +10,10 @@ from spacy.lang.char_classes import ALPHA, HYPHENS
 from spacy.lang.punctuation import TOKENIZER_INFIXES as _DEFAULT_INFIXES
 from spacy.lang.punctuation import TOKENIZER_SUFFIXES as _DEFAULT_SUFFIXES
 
-_SPLIT_HYPHEN = r"(?<=[{a}])(?:{h})(?=[{a}])".format(a=ALPHA, h=HYPHENS)
+_SPLIT_HYPHEN = rf"(?<=[{ALPHA}])(?:{HYPHENS})(?=[{ALPHA}])"
 
 TOKENIZER_INFIXES = [rule for rule in _DEFAULT_INFIXES if rule != _SPLIT_HYPHEN]
 
 # spaCy's letter classes miss қ, ғ and ұ, so a final "." after them stayed on the word (``жоқ.``).
 KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
-TOKENIZER_SUFFIXES = [*_DEFAULT_SUFFIXES, r"(?<=[{a}{k}])\.".format(a=ALPHA, k=KAZAKH_LETTERS)]
+TOKENIZER_SUFFIXES = [*_DEFAULT_SUFFIXES, rf"(?<=[{ALPHA}{KAZAKH_LETTERS}])\."]
