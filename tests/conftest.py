@@ -21,3 +21,13 @@ def seed_report_parse(seed_report_path: Path):
     from textmine.ingest.report import parse_report
 
     return parse_report(seed_report_path)
+
+
+@pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the 986 bundled seed comments (``data/comments``, keyword-rule themes), built once; copy
+    it before writing (``make test`` on a fresh clone has no ``data/textmine.duckdb``)."""
+    from textmine.app.demo import build_demo_store
+
+    return build_demo_store(tmp_path_factory.mktemp("bundled") / "bundled.duckdb",
+                            folder=SEED_REPORT.parents[1] / "comments")

@@ -1,4 +1,4 @@
-"""``textmine agreement``, ``words``, ``stopwords`` and ``waves`` on a copy of the bundled store."""
+"""``textmine agreement``, ``words``, ``stopwords`` and ``waves`` on a copy of a store of the bundled comments."""
 
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from textmine.qda import agreement
 from textmine.qda.published import store_frame
 from textmine.store import Store
 
-BUNDLED = Path(__file__).resolve().parents[1] / "data" / "textmine.duckdb"
 THEMES = ["queues", "documents"]
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Path:
-    return Path(shutil.copy(BUNDLED, tmp_path / "store.duckdb"))
+def store(bundled_store: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copy(bundled_store, tmp_path / "store.duckdb"))
 
 
 def _run(*args: str) -> str:

@@ -16,7 +16,6 @@ from textmine.qda.published import store_frame
 from textmine.qda.wave_brief import brief_section
 from textmine.store import Store
 
-BUNDLED = Path(__file__).resolve().parents[1] / "data" / "textmine.duckdb"
 NO_ROWS = pd.DataFrame(columns=["source_file", "wave", "synthetic", "at"])
 
 
@@ -95,8 +94,8 @@ def test_brief_section_kazakh_and_russian() -> None:
     assert brief_section(2, "ru", services, table) == []
 
 
-def test_synthetic_wave_from_the_bundled_store_is_marked_and_moves_as_told(tmp_path) -> None:
-    with Store(BUNDLED, read_only=True) as store:
+def test_synthetic_wave_from_the_bundled_store_is_marked_and_moves_as_told(bundled_store: Path, tmp_path: Path) -> None:
+    with Store(bundled_store, read_only=True) as store:
         comments, themes = store.read("comments"), store.read("comment_themes")
     new_comments, new_themes, row = waves.synthetic_wave(comments, themes, "2019", {"queues": 0.0}, seed=3)
     assert row.iloc[0].to_dict() | {"at": ""} == {"source_file": "synthetic_wave_2019.csv", "wave": "2019",
