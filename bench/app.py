@@ -117,7 +117,7 @@ def main() -> None:
         page = rows(corpus, Selection(), limit=100)
         first = page[page["themes"] != ""].iloc[0]
         themes = first["themes"].split(";")
-        decision = decisions(first["id"], themes, themes[:1], first["polarity"], first["polarity"])
+        decision = decisions(first["id"], themes, themes[:1], first["polarity"], first["polarity"], "bench")
         print(f"save one review decision (store write + snapshot refresh): "
               f"{_timed(lambda: save_feedback(store, decision)):.2f} s")
     print(f"peak RSS of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")

@@ -33,7 +33,7 @@ def main() -> None:
     texts = list(dict.fromkeys(synth_corpus(args.n * 3, seed=args.seed)["text"]))[: args.n]
     embedder = default_embedder()
     vectors = embedder.embed(texts, show_progress=False)
-    annotator = ThemeAnnotator(embedder.model_id)
+    annotator = ThemeAnnotator(embedder)
     features._ANALYSES.clear()
     timings = {}
     started = time.perf_counter()

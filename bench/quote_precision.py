@@ -26,6 +26,7 @@ from textmine.embed.cache import embed_with_cache
 from textmine.insights.labels import match_labels, read_labels
 from textmine.insights.profile import split_themes
 from textmine.insights.quotes import representative_quotes
+from textmine.pipeline import description_vectors
 from textmine.store import Store
 
 
@@ -34,9 +35,8 @@ def main(store_path: str | None) -> None:
     with Store(store_path) as store:
         labelled = load_labelled()
         vectors = embed_with_cache(store, embedder, labelled["text"].tolist(), show_progress=False)
-        descriptions = [embed_with_cache(store, embedder, t.descriptions(), show_progress=False)
-                        for t in taxonomy.themes]
-        evaluation = cross_validate(labelled, vectors, taxonomy, descriptions)
+        evaluation = cross_validate(labelled, vectors, taxonomy, description_vectors(store, embedder, taxonomy.themes),
+                                    description_vectors(store, embedder, taxonomy.polarities))
         comments = store.read("comments")
         comment_vectors = embed_with_cache(store, embedder, comments["text"].tolist(), show_progress=False)
     themes = evaluation.themes

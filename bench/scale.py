@@ -49,7 +49,7 @@ def main() -> None:
     print(duplicate_report(synth_corpus(args.n, 0)["text"].tolist(), top=0).lines()[0])
     embedder = default_embedder()
     started = time.perf_counter()
-    annotator = ThemeAnnotator(embedder.model_id)
+    annotator = ThemeAnnotator(embedder)
     print(f"load heads: {time.perf_counter() - started:.1f} s")
     with Store(store_path) as store:
         summary = process_file(store, corpus, embedder, chunk_rows=args.chunk_rows, annotator=annotator)

@@ -236,21 +236,35 @@ def test_label_review_writes_feedback(store_path: Path, monkeypatch: pytest.Monk
     at.selectbox(key=f"rv_polarity_{comment_id}").set_value(new_polarity)
     next(b for b in at.button if b.label == "Сақтау").click().run()
     assert not at.exception, at.exception
-    saved = _sql(own, "SELECT theme, decision, polarity FROM label_feedback WHERE comment_id = ?", [comment_id])
-    assert {(t, d) for t, d, _ in saved if d != "polarity"} == (
+    # no reviewer named yet: nothing is saved, and the page says why
+    assert [e.value for e in at.error] == ["Сақтау үшін бүйірлік панельде тексерушінің атын жазыңыз: әр түзетуде "
+                                           "оны кім жасағаны сақталады."]
+    assert _sql(own, "SELECT count(*) FROM label_feedback") == [(0,)]
+    at.sidebar.text_input(key="reviewer").input("  Әлия Қасымқызы ").run()
+    at.multiselect(key=f"rv_themes_{comment_id}").set_value(after)
+    at.selectbox(key=f"rv_polarity_{comment_id}").set_value(new_polarity)
+    next(b for b in at.button if b.label == "Сақтау").click().run()
+    assert not at.exception, at.exception
+    saved = _sql(own, "SELECT theme, decision, polarity, reviewer FROM label_feedback WHERE comment_id = ?", [comment_id])
+    assert {(t, d) for t, d, _, _ in saved if d != "polarity"} == (
         {(t, "accept") for t in after} | {(t, "reject") for t in before if t not in after})
-    assert [p for _, d, p in saved if d == "polarity"] == [new_polarity]
+    assert [p for _, d, p, _ in saved if d == "polarity"] == [new_polarity]
+    assert {r for *_, r in saved} == {"Әлия Қасымқызы"}
     taxonomy = load_taxonomy()
     corrections = _frame(at, "Түзетілген тақырыптар")
     assert corrections["Мәтін"].tolist() == [shown]
     assert corrections["Түзетілген тақырыптар"].iloc[0] == " · ".join(taxonomy.theme(t).name.kk for t in sorted(after))
     assert corrections["Түзетілген бағыты"].iloc[0] == next(p.name.kk for p in taxonomy.polarities if p.id == new_polarity)
+    assert corrections["Тексеруші"].tolist() == ["Әлия Қасымқызы"]
     (size,) = _sql(own, "SELECT count(*) FROM comments")[0]
     assert [bar.proto.text for bar in at.get("progress")] == [f"Тексерілді: 1 / {size}"]
     assert _texts(at)[0] != shown  # the reviewed comment left the queue
     _page(at, "quotes").text_input(key="q_text").input(shown).run()
     card = [c.value for c in at.caption if c.value.startswith("✎ түзетілді")]
     assert len(card) == 1 and escape_markdown(corrections["Түзетілген тақырыптар"].iloc[0]) in card[0]
+    assert escape_markdown("(Тексеруші: Әлия Қасымқызы):") in card[0]
+    _page(at, "review")  # the name typed survives a visit to another page
+    assert at.sidebar.text_input(key="reviewer").value == "  Әлия Қасымқызы "
 
 
 def test_corrections_keep_each_comments_latest_decisions() -> None:
@@ -261,9 +275,10 @@ def test_corrections_keep_each_comments_latest_decisions() -> None:
         ("a", "costs", "accept", None, "2026-01-02T10:00:00"), ("a", "documents", "accept", None, "2026-01-02T10:00:00"),
         ("a", None, "polarity", "praise", "2026-01-02T10:00:00"), ("b", "queues", "reject", None, "2026-01-01T09:00:00"),
     ], columns=["comment_id", "theme", "decision", "polarity", "at"])
+    decided["reviewer"] = ["Айгерім", "Айгерім", "Борис", "Борис", "Борис", None]  # b: saved before version 3
     found = corrections(decided).set_index("comment_id")
-    assert found.loc["a"].tolist() == ["costs;documents", "praise", "2026-01-02T10:00:00"]
-    assert found.loc["b", "themes"] == "" and pd.isna(found.loc["b", "polarity"])
+    assert found.loc["a"].tolist() == ["costs;documents", "praise", "2026-01-02T10:00:00", "Борис"]
+    assert found.loc["b", "themes"] == "" and pd.isna(found.loc["b", "polarity"]) and pd.isna(found.loc["b", "reviewer"])
     assert found.index.tolist() == ["a", "b"]  # newest first
 
 

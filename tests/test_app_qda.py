@@ -80,9 +80,12 @@ def test_two_coders_label_blind_then_agreement_and_settling(demo: Path, monkeypa
     disagreements = _frame(at, "Бар дейді")
     assert disagreements[["Тақырып", "Бар дейді", "Жоқ дейді"]].values.tolist() == [
         ["Құжаттар және бюрократия", "Айгерім", "Борис"]]
+    at.sidebar.text_input(key="coder").set_value("").run()  # no name: the disagreement shows, settling waits
+    assert "Келіспеушілікті шешу үшін" in at.tabs[2].info[0].value and not [b for b in at.button if b.label == "Шешу"]
+    at.sidebar.text_input(key="coder").set_value("Борис").run()
     next(b for b in at.button if b.label == "Шешу").click().run()
     assert not at.exception, at.exception
-    assert _sql(own, "SELECT theme, decision FROM label_feedback") == [("documents", "accept")]
+    assert _sql(own, "SELECT theme, decision, reviewer FROM label_feedback") == [("documents", "accept", "Борис")]
     assert "Келіспеушілік жоқ." in [i.value for i in at.info]
 
 

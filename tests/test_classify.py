@@ -227,11 +227,15 @@ def test_cross_validation_scores_only_real_text_and_never_written_comments(label
                         labelled[labelled["origin"] == "written"].head(120)], ignore_index=True)
     vectors = _hashed_vectors(sample["text"].tolist())
     descriptions = [_hashed_vectors(theme.descriptions()) for theme in taxonomy.themes]
-    evaluation = cross_validate(sample, vectors, taxonomy, descriptions, folds=2, evaluate="kzgov")
+    polarities = [_hashed_vectors(polarity.descriptions()) for polarity in taxonomy.polarities]
+    evaluation = cross_validate(sample, vectors, taxonomy, descriptions, polarities, folds=2, evaluate="kzgov")
     assert set(evaluation.labelled["origin"]) == {"kzgov"} and len(evaluation.labelled) == 160
     assert {"trained", "trained+uncertain", "lexicon", "baseline", "zero_shot"} <= set(evaluation.predictions)
+    for mode in ("trained", "zero_shot"):
+        table = evaluation.polarity_summary(mode).set_index("variant")
+        assert table.loc["all", "n"] == 160 and set(evaluation.polarity[mode]) <= set(taxonomy.polarity_ids)
     summary = evaluation.summary()
     assert set(summary["variant"]) == {"kzgov_kk", "kzgov_ru"}
     assert evaluation.crosslingual("trained", "kzgov_ru", "kzgov_kk")["n"] > 0
     with pytest.raises(ValueError, match="written comments are training only"):
-        cross_validate(sample, vectors, taxonomy, descriptions, folds=2, evaluate="written")
+        cross_validate(sample, vectors, taxonomy, descriptions, polarities, folds=2, evaluate="written")

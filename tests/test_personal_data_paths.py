@@ -38,7 +38,7 @@ def make_embedder() -> HashEmbedder:
     return HashEmbedder()
 
 
-def make_annotator(model_id: str, mode: str) -> RuleAnnotator:
+def make_annotator(embedder: object, mode: str) -> RuleAnnotator:
     """Stand-in theme heads (for the Ray workers)."""
     return RuleAnnotator()
 

@@ -79,8 +79,11 @@ def test_disagreements_until_settled_and_settled_labels_reach_training() -> None
     labels = _labels({"aigerim": [1, 0], "boris": [0, 0]})
     found = agreement.disagreements(labels)
     assert found.to_dict("records") == [{"comment_id": "c0", "theme": "queues", "present": "aigerim", "absent": "boris"}]
-    settled, feedback = agreement.settle_rows("c0", "queues", True)
+    settled, feedback = agreement.settle_rows("c0", "queues", True, " Айгерім ")
     assert agreement.disagreements(pd.concat([labels, settled])).empty
+    assert feedback[["decision", "reviewer"]].values.tolist() == [["accept", "Айгерім"]]
+    with pytest.raises(ValueError, match="reserved"):
+        agreement.settle_rows("c0", "queues", True, "settled")
     comments = pd.DataFrame({"id": ["c0"], "text": ["Кезек өте ұзақ болды"]})
     current = pd.DataFrame({"id": ["c0"], "themes": [""], "polarity": ["complaint"]})
     labelled = pd.DataFrame(columns=["text", "lang", "variant", "themes", "polarity", "group", "origin", "pair"])

@@ -64,6 +64,7 @@ def test_export_then_import_gives_the_same_codings(tmp_path: Path) -> None:
         result = ingest_qdpx(store, path)
         got = _labels(store, "round.qdpx")
         memo = store.read("memos")
+        store_feedback = store.read("label_feedback")
     assert result.ingest.comments == 20 and result.ingest.rejected == 0
     assert set(result.codes[result.codes["how"] != "group"]["how"]) == {"trailer", "guid"}
     assert "  'complaint' -> polarity complaint (by guid)" in result.lines()
@@ -71,6 +72,7 @@ def test_export_then_import_gives_the_same_codings(tmp_path: Path) -> None:
     assert got["themes"].tolist() == [set(themes.split(";")) for themes in coded["themes"]]
     assert got["polarity"].tolist() == coded["polarity"].tolist()
     assert got["region"].tolist() == coded["region"].tolist()
+    assert set(store_feedback["reviewer"]) == {"textmine"}  # the coder textmine's export names
     assert memo[["target_kind", "target_id", "author", "text"]].values.tolist() == [
         ["quote", got["id"].iloc[0], "aigerim", "Ең нақты дәйексөз"]]
     with Store(tmp_path / "s.duckdb") as store:  # importing again adds no decision twice
@@ -133,6 +135,7 @@ def test_a_project_written_by_another_tool_comes_in(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         result = ingest_qdpx(store, path)
         got = _labels(store, "maxqda.qdpx")
+        reviewers = set(store.read("label_feedback")["reviewer"])
         rejects = store.read("rejects")
         memos = store.read("memos")
     codes = result.codes.set_index("name")
@@ -148,6 +151,7 @@ def test_a_project_written_by_another_tool_comes_in(tmp_path: Path) -> None:
     # the proposed theme is not a label; the uncoded source is not labelled at all
     assert got["themes"].tolist() == [{"queues"}, {"deadlines"}, set()]
     assert result.coded_comments == 2 and result.decisions == 24  # 2 comments x 12 themes
+    assert reviewers == {"Coder A"}  # the project's user who made the codings
     assert memos[["target_kind", "target_id", "author", "text"]].values.tolist() == [
         ["quote", got["id"].iloc[0], "Coder A", "Кезек туралы жақсы мысал"]]
     lines = "\n".join(result.lines())
@@ -174,6 +178,17 @@ def test_codings_keep_their_selection_and_coder(tmp_path: Path) -> None:
     codings = read_qdpx(_other_tool_project(tmp_path / "p.qdpx")).codings
     assert codings[["code", "start", "end", "user"]].values.tolist() == [
         [QUEUES, 0, 38, "Coder A"], [RUDE, 0, 26, "Coder A"], [DEADLINES, 30, 50, "Coder A"]]
+
+
+def test_a_coding_without_a_named_user_is_reviewed_by_qdpx_import() -> None:
+    from textmine.ingest.qdpx_codes import UNNAMED_CODER, coded_labels
+
+    mapped = pd.DataFrame([{"guid": QUEUES, "name": "Кезектер", "theme": "queues", "polarity": None, "how": "name",
+                            "proposed_id": None}])
+    codings = pd.DataFrame([("s1", QUEUES, 0, 5, None, None), ("s2", QUEUES, 0, 5, "Coder B", None),
+                            ("s2", QUEUES, 6, 9, "Coder A", None), ("s2", QUEUES, 9, 12, "Coder B", None)],
+                           columns=["source", "code", "start", "end", "user", "at"])
+    assert coded_labels(codings, mapped)["coder"].tolist() == [UNNAMED_CODER, "Coder B, Coder A"]
 
 
 def _zip(path: Path, members: dict[str, bytes]) -> Path:

@@ -20,7 +20,7 @@ def make_embedder() -> fakes.HashEmbedder:
     return fakes.HashEmbedder()
 
 
-def make_annotator(model_id: str, mode: str) -> fakes.RuleAnnotator:
+def make_annotator(embedder: object, mode: str) -> fakes.RuleAnnotator:
     return fakes.RuleAnnotator()
 
 

@@ -86,9 +86,18 @@ def test_an_unchanged_store_is_not_copied_again_and_read_only_never_publishes(tm
     assert snapshot_path(path).stat().st_mtime_ns == published
 
 
-def _feedback(comment_id: str, theme: str) -> pd.DataFrame:
+def _feedback(comment_id: str, theme: str, reviewer: str | None = "Айгерім") -> pd.DataFrame:
     return pd.DataFrame([{"comment_id": comment_id, "theme": theme, "decision": "accept", "polarity": None,
-                          "at": "2026-11-25T00:00:00+00:00"}])
+                          "at": "2026-11-25T00:00:00+00:00", "reviewer": reviewer}])
+
+
+@pytest.mark.parametrize("reviewer", [None, "  "])
+def test_a_label_decision_without_a_reviewer_is_refused(tmp_path, reviewer):
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(ValueError, match="1 label decisions name no reviewer .*comment c1"):
+            store.add_feedback(_feedback("c1", "queues", reviewer))
+        store.add_feedback(_feedback("c1", "queues"))
+        assert store.read("label_feedback")["reviewer"].tolist() == ["Айгерім"]
 
 
 def test_a_writer_naming_its_tables_refreshes_only_them_in_the_last_snapshot(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
-"""Stores that survive upgrades: a store written by the previous release (tests/data/store_v1.duckdb.gz, see
-tests/data/store_v1.md) is upgraded in one transaction after a backup copy; a newer store is refused."""
+"""Stores that survive upgrades: stores written by earlier releases (tests/data/store_v1.duckdb.gz and
+store_v2.duckdb.gz, see the .md beside each) are upgraded in one transaction after a backup copy; a newer store
+is refused."""
 
 from __future__ import annotations
 
@@ -17,18 +18,27 @@ from textmine.store_migrations import StoreVersionError, backup_path, stored_ver
 from textmine.texthash import text_hash, text_hash_sql
 
 FIXTURE = Path(__file__).parent / "data" / "store_v1.duckdb.gz"
+FIXTURE_V2 = Path(__file__).parent / "data" / "store_v2.duckdb.gz"
 # rows per table in the fixture, as counted when it was written with the old code (tests/data/store_v1.md)
 V1_ROWS = {"comments": 32, "rejects": 1, "comment_themes": 30, "embeddings": 29, "text_annotations": 29,
            "scale_chunks": 2, "runs": 1}
 KAZAKH_ID, KAZAKH_TEXT = "6997f12048967ade", "Кезек өте ұзақ, екі сағат күттім"
 
 
-@pytest.fixture
-def v1_store(tmp_path: Path) -> Path:
-    path = tmp_path / "textmine.duckdb"
-    with gzip.open(FIXTURE) as packed, path.open("wb") as out:
+def _unpacked(fixture: Path, path: Path) -> Path:
+    with gzip.open(fixture) as packed, path.open("wb") as out:
         shutil.copyfileobj(packed, out)
     return path
+
+
+@pytest.fixture
+def v1_store(tmp_path: Path) -> Path:
+    return _unpacked(FIXTURE, tmp_path / "textmine.duckdb")
+
+
+@pytest.fixture
+def v2_store(tmp_path: Path) -> Path:
+    return _unpacked(FIXTURE_V2, tmp_path / "textmine.duckdb")
 
 
 def _counts(path: Path) -> dict[str, int]:
@@ -45,7 +55,8 @@ def test_the_fixture_is_a_version_1_store(v1_store: Path) -> None:
 def test_opening_a_v1_store_for_writing_backs_it_up_upgrades_it_and_keeps_its_rows(v1_store: Path) -> None:
     original = v1_store.read_bytes()
     with Store(v1_store) as store:
-        assert stored_version(store.connection) == 2
+        assert stored_version(store.connection) == store_schema.VERSION == 3
+        assert store.read("label_feedback").empty  # the table a v1 store lacked, with every current column
         comments = store.read("comments")
         assert comments.set_index("id").loc[KAZAKH_ID, "text"] == KAZAKH_TEXT
         assert store.read("rejects").iloc[0]["reason"] == "empty comment"
@@ -55,8 +66,65 @@ def test_opening_a_v1_store_for_writing_backs_it_up_upgrades_it_and_keeps_its_ro
     backup = backup_path(v1_store, 1)
     assert backup.name == "textmine.duckdb.bak-v1" and backup.read_bytes() == original
     with duckdb.connect(str(v1_store.with_name("textmine.snapshot.duckdb")), read_only=True) as snapshot:
-        assert stored_version(snapshot) == 2
+        assert stored_version(snapshot) == 3
         assert snapshot.execute("SELECT text FROM app_comments WHERE id = ?", [KAZAKH_ID]).fetchone() == (KAZAKH_TEXT,)
+
+
+def _feedback_columns(path: Path) -> list[str]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return [row[0] for row in con.execute("DESCRIBE label_feedback").fetchall()]
+
+
+def test_the_v2_fixture_has_label_decisions_without_a_reviewer(v2_store: Path) -> None:
+    with duckdb.connect(str(v2_store), read_only=True) as con:
+        assert stored_version(con) == 2
+        assert con.execute("SELECT count(*) FROM label_feedback").fetchone() == (4,)
+    assert "reviewer" not in _feedback_columns(v2_store)
+
+
+def test_opening_a_v2_store_adds_the_reviewer_column_with_old_rows_null(v2_store: Path) -> None:
+    original = v2_store.read_bytes()
+    with Store(v2_store) as store:
+        assert stored_version(store.connection) == 3
+        feedback = store.read("label_feedback")
+        assert len(feedback) == 4 and feedback["reviewer"].isna().all()
+        kazakh = feedback[feedback["comment_id"] == KAZAKH_ID]
+        assert sorted(zip(kazakh["decision"], kazakh["theme"].fillna(""), kazakh["polarity"].fillna(""))) == [
+            ("accept", "queues", ""), ("polarity", "", "complaint"), ("reject", "deadlines", "")]
+        assert store.read("comments").set_index("id").loc[KAZAKH_ID, "text"] == KAZAKH_TEXT
+        store.add_feedback(feedback.head(1).assign(reviewer="Айгерім", at="2027-01-01T00:00:00+00:00"))
+    assert _feedback_columns(v2_store)[-1] == "reviewer"
+    with Store(v2_store, read_only=True) as store:
+        assert store.read("label_feedback")["reviewer"].dropna().tolist() == ["Айгерім"]
+    assert backup_path(v2_store, 2).read_bytes() == original
+
+
+def test_a_v1_store_goes_through_every_step_to_the_current_version(v1_store: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    ran = []
+    for version, step in dict(store_migrations.MIGRATIONS).items():
+        monkeypatch.setitem(store_migrations.MIGRATIONS, version,
+                            lambda con, version=version, step=step: (ran.append(version), step(con)))
+    with Store(v1_store) as store:
+        assert ran == [1, 2] and stored_version(store.connection) == 3
+        store.add_feedback(pd.DataFrame([{"comment_id": KAZAKH_ID, "theme": "queues", "decision": "accept",
+                                          "polarity": None, "at": "2027-01-01T00:00:00+00:00", "reviewer": "Борис"}]))
+        assert store.read("label_feedback")["reviewer"].tolist() == ["Борис"]
+
+
+def test_a_failed_v2_to_v3_step_leaves_the_v2_store_as_it_was(v2_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    step = store_migrations.MIGRATIONS[2]
+
+    def half_done(con: duckdb.DuckDBPyConnection) -> None:
+        step(con)
+        raise RuntimeError("step failed")
+
+    monkeypatch.setitem(store_migrations.MIGRATIONS, 2, half_done)
+    with pytest.raises(RuntimeError, match="step failed"):
+        Store(v2_store)
+    with duckdb.connect(str(v2_store), read_only=True) as con:
+        assert stored_version(con) == 2
+    assert "reviewer" not in _feedback_columns(v2_store)
 
 
 def test_an_upgraded_store_takes_new_rows_and_is_not_migrated_twice(v1_store: Path) -> None:
@@ -105,7 +173,7 @@ def test_a_new_store_has_every_registered_table_and_the_current_version(tmp_path
     with Store(tmp_path / "new.duckdb") as store:
         tables = {row[0] for row in store.connection.execute("SHOW TABLES").fetchall()}
         assert tables == set(store_schema.TABLES)
-        assert stored_version(store.connection) == 2
+        assert stored_version(store.connection) == 3
     assert not list(tmp_path.glob("*.bak-*"))
 
 

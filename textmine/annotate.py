@@ -63,7 +63,7 @@ def annotation_columns(texts: list[str], mode: str = "auto", embedder: Embedder 
         out[column] = pd.Series([None] * len(texts), dtype=object)
     if distinct:
         embedder = embedder or default_embedder()
-        annotator = annotator or ThemeAnnotator(embedder.model_id, mode=mode)
+        annotator = annotator or ThemeAnnotator(embedder, mode=mode)
         themed = annotator.annotate(distinct, embedder.embed(distinct, show_progress=False))  # type: ignore[attr-defined]
         position = [{text: i for i, text in enumerate(distinct)}[normalised[i]] for i in present]
         for column in THEMED:

@@ -10,7 +10,7 @@ import typer
 
 from textmine.classify.mode import Mode
 from textmine.commands.codebook_cli import codebook_app, import_app, memo_app
-from textmine.commands.options import StoreOption, TaxonomyOption, fail
+from textmine.commands.options import ModeOption, StoreOption, TaxonomyOption, fail
 
 app = typer.Typer(
     help="textmine: language-tag, embed, theme and browse respondent comments from public-service surveys.",
@@ -39,6 +39,11 @@ def _data(relative: str) -> Callable[[], Path]:
 def _echo_lines(lines: list[str]) -> None:
     for line in lines:
         typer.echo(line)
+
+
+def _no_heads(error: Exception) -> None:
+    """Fail on heads that cannot serve the run (a ``HeadsMismatch``: it names its fix), offering zero-shot."""
+    fail(f"{error} (or run with --mode zero_shot, which needs only the embedding model and the taxonomy)")
 
 
 def _parse_mapping(pairs: list[str]) -> dict[str, str]:
@@ -99,7 +104,7 @@ def annotate_command(
     input_file: Annotated[Path, typer.Argument(metavar="IN", help="CSV/XLSX/JSONL/Parquet of comments", exists=True, dir_okay=False)],
     out: Annotated[Path, typer.Option("--out", help="output file; its extension picks the format")],
     text_column: Annotated[str | None, typer.Option("--text-column", help="column holding the comment text")] = None,
-    mode: Annotated[Mode, typer.Option("--mode", help="themes from: auto (trained heads) | trained | zero_shot")] = Mode.auto,
+    mode: ModeOption = Mode.auto,
     engine: Annotated[str, typer.Option("--engine", help="local | ray (Ray Data actor pool; needs textmine[ray])")] = "local",
     address: Annotated[str | None, typer.Option("--address", help="Ray cluster address for --engine ray [default: local Ray]")] = None,
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="leave personal data (IIN, phones, e-mails, cards, names) unmasked in the output")] = False,
@@ -122,8 +127,10 @@ def annotate_command(
                                      address=address)
         else:
             rows = annotate_file(input_file, out, text_column=text_column, mode=mode, keep_raw=keep_raw)
-    except (IngestError, HeadsMismatch) as error:
-        fail(str(error))  # a HeadsMismatch names its fix (retrain); zero-shot needs the same heads folder
+    except IngestError as error:
+        fail(str(error))
+    except HeadsMismatch as error:
+        _no_heads(error)
     typer.echo(f"wrote {rows} rows to {out}")
 
 
@@ -432,7 +439,7 @@ def synth_command(
 def process_command(
     file: Annotated[Path, typer.Argument(help=".csv or .parquet survey export (any size)", exists=True, dir_okay=False)],
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="rows per chunk")] = 10_000,
-    mode: Annotated[Mode, typer.Option("--mode", help="auto | trained | zero_shot")] = Mode.auto,
+    mode: ModeOption = Mode.auto,
     map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD (repeatable)")] = [],  # noqa: B006 (typer reads the default, never mutates it)
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
     store: StoreOption = None,
@@ -441,13 +448,17 @@ def process_command(
     """Ingest, tag, embed and theme a big export chunk by chunk; resumable, each distinct text processed once."""
     from textmine.audit import recorded_run
     from textmine.classify.annotator import ThemeAnnotator
+    from textmine.classify.persist import HeadsMismatch
     from textmine.embed import default_embedder
     from textmine.scale.chunks import process_file
     from textmine.scale.estimate import estimate_run
     from textmine.store import Store
 
     embedder = default_embedder()
-    annotator = ThemeAnnotator(embedder.model_id, mode=mode)
+    try:
+        annotator = ThemeAnnotator(embedder, mode=mode)
+    except HeadsMismatch as error:
+        _no_heads(error)
     arguments = {"chunk_rows": chunk_rows, "mode": mode.value, "map": map_, "keep_raw": keep_raw}
     with Store(store) as opened:
         try:
@@ -552,21 +563,25 @@ def train_command(store: StoreOption = None, taxonomy: TaxonomyOption = None) ->
 
 @app.command("classify")
 def classify_command(
-    mode: Annotated[Mode, typer.Option(help="auto | trained | zero_shot")] = Mode.auto,
+    mode: ModeOption = Mode.auto,
     store: StoreOption = None,
     taxonomy: TaxonomyOption = None,
 ) -> None:
     """Assign themes (with scores) and polarity to every comment in the store."""
     from textmine.audit import recorded_run
+    from textmine.classify.persist import HeadsMismatch
     from textmine.embed import default_embedder
     from textmine.pipeline import classify_comments
     from textmine.store import Store
 
-    with Store(store) as opened, recorded_run(opened, "classify", arguments={"mode": mode}) as run:
-        embedder = default_embedder()
-        run.note(model_id=embedder.model_id)
-        themes = classify_comments(opened, embedder, mode=mode)
-        run.count(processed=len(themes))
+    try:
+        with Store(store) as opened, recorded_run(opened, "classify", arguments={"mode": mode}) as run:
+            embedder = default_embedder()
+            run.note(model_id=embedder.model_id)
+            themes = classify_comments(opened, embedder, mode=mode)
+            run.count(processed=len(themes))
+    except HeadsMismatch as error:
+        _no_heads(error)
     typer.echo(f"themed {len(themes)} comments")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +18,7 @@ from textmine.store import Store
 
 if TYPE_CHECKING:
     from textmine.classify.persist import Heads
-    from textmine.classify.taxonomy import Taxonomy
+    from textmine.classify.taxonomy import Described, Taxonomy
     from textmine.embed import Embedder
     from textmine.ingest.table import TableParse
     from textmine.insights.brief import Brief
@@ -197,10 +197,17 @@ def classify_comments(store: Store, embedder: Embedder, mode: str = "auto") -> p
     from textmine.classify.annotator import ThemeAnnotator
 
     comments, vectors = comment_vectors(store, embedder)
-    annotated = ThemeAnnotator(embedder.model_id, mode=mode).annotate(comments["text"].tolist(), vectors)
+    annotated = ThemeAnnotator(embedder, mode=mode).annotate(comments["text"].tolist(), vectors)
     themes = annotated.assign(id=comments["id"].to_numpy())[list(schema.COMMENT_THEMES.columns)]
     store.replace_themes(themes)
     return themes
+
+
+def description_vectors(store: Store, embedder: Embedder, items: Sequence[Described]) -> list[np.ndarray]:
+    """Per taxonomy theme or polarity, the vectors of its descriptions (through the store's cache)."""
+    from textmine.embed.cache import embed_with_cache
+
+    return [embed_with_cache(store, embedder, item.descriptions(), show_progress=False) for item in items]
 
 
 def labelled_vectors(store: Store, embedder: Embedder, labelled: pd.DataFrame,
@@ -209,9 +216,7 @@ def labelled_vectors(store: Store, embedder: Embedder, labelled: pd.DataFrame,
     from textmine.embed.cache import embed_with_cache
 
     vectors = embed_with_cache(store, embedder, labelled["text"].tolist())
-    descriptions = [embed_with_cache(store, embedder, theme.descriptions(), show_progress=False)
-                    for theme in taxonomy.themes]
-    return vectors, descriptions
+    return vectors, description_vectors(store, embedder, taxonomy.themes)
 
 
 def train_heads_from_labels(store: Store, embedder: Embedder, heads_dir: Path | None = None) -> Heads:

@@ -100,6 +100,9 @@ LABEL_FEEDBACK = pa.DataFrameSchema(
         "decision": pa.Column(str, pa.Check.isin(["accept", "reject", "polarity"])),
         "polarity": pa.Column(str, nullable=True, description="the analyst's polarity, for decision 'polarity'"),
         "at": pa.Column(str, description="ISO timestamp of the decision"),
+        "reviewer": pa.Column(str, nullable=True, description="who decided: the reviewer's name, the coder who "
+                              "settled a disagreement, or a .qdpx project's coder; null in rows saved before "
+                              "store schema version 3"),
     },
     strict=True,
     ordered=True,

@@ -232,8 +232,12 @@ class Store:
         self.transaction(work)
 
     def add_feedback(self, feedback: pd.DataFrame) -> None:
-        """Append analysts' decisions (accept/reject a theme, fix a polarity)."""
+        """Append analysts' decisions (accept/reject a theme, fix a polarity), each naming its ``reviewer``."""
         feedback = schema.validate(feedback, schema.LABEL_FEEDBACK)
+        unnamed = feedback["reviewer"].fillna("").str.strip() == ""
+        if unnamed.any():
+            raise ValueError(f"{int(unnamed.sum())} label decisions name no reviewer (first on comment "
+                             f"{feedback.loc[unnamed, 'comment_id'].iloc[0]}); every decision records who made it")
         self.transaction(lambda con: self._insert(con, "label_feedback", feedback))
 
     def append(self, table: str, rows: pd.DataFrame) -> None:

@@ -67,8 +67,14 @@ def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
         _add_missing_columns(con, table)
 
 
+def _v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 3 records who made each analyst decision: ``label_feedback.reviewer``, NULL in the rows
+    already there (a v1 store got the column from :func:`_v1_to_v2`, which adds every registered column)."""
+    _add_missing_columns(con, TABLES["label_feedback"])
+
+
 # version -> the step that brings a store of that version to the next one
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def _record(con: duckdb.DuckDBPyConnection) -> None:

@@ -18,7 +18,7 @@ import pandera.pandas as pa
 
 from textmine import schema
 
-VERSION = 2
+VERSION = 3
 META = "store_meta"
 
 _DUCK_TYPES = {"str": "VARCHAR", "string": "VARCHAR", "Int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN"}
@@ -61,13 +61,14 @@ class Table:
         return ", ".join(f'"{name}"' for name in self.column_names)
 
 
-def _from_frame_schema(name: str, frame_schema: pa.DataFrameSchema, key: str | None = None) -> Table:
-    """A table whose columns are those of a pandera schema (``textmine.schema``); added columns get their
-    type's empty value (``''``, ``false``) or NULL."""
+def _from_frame_schema(name: str, frame_schema: pa.DataFrameSchema, key: str | None = None,
+                       fills: dict[str, str] | None = None) -> Table:
+    """A table whose columns are those of a pandera schema (``textmine.schema``); added columns get the
+    value in ``fills``, else their type's empty value (``''``, ``false``) or NULL."""
     columns = []
     for column_name, column in frame_schema.columns.items():
         sql_type = _DUCK_TYPES[str(column.dtype).split("[")[0]]
-        columns.append(Column(column_name, sql_type, fill=_EMPTY.get(sql_type, "NULL")))
+        columns.append(Column(column_name, sql_type, fill=(fills or {}).get(column_name, _EMPTY.get(sql_type, "NULL"))))
     return Table(name, tuple(columns), (key,) if key else ())
 
 
@@ -86,7 +87,8 @@ _REGISTERED = (
     _from_frame_schema("rejects", schema.REJECTS),
     _from_frame_schema("services", schema.SERVICES, "service_no"),
     _from_frame_schema("comment_themes", schema.COMMENT_THEMES, "id"),
-    _from_frame_schema("label_feedback", schema.LABEL_FEEDBACK),
+    # reviewer (version 3): unknown, so NULL, in rows saved before
+    _from_frame_schema("label_feedback", schema.LABEL_FEEDBACK, fills={"reviewer": "NULL"}),
     _from_frame_schema("memos", schema.MEMOS),
     # textmine.qda: append-only, the latest row counts
     _from_frame_schema("coder_labels", schema.CODER_LABELS),

@@ -76,15 +76,17 @@ class Context:
         return " · ".join(str(p) for p in parts if p is not None and not pd.isna(p))
 
     def correction(self, comment_id: str) -> str:
-        """``corrected <when>: themes · polarity`` for a comment an analyst corrected, else ``''``."""
+        """``corrected <when> (reviewer: <name>): themes · polarity`` for a comment an analyst corrected (no
+        reviewer for a correction saved before reviewers were recorded), else ``''``."""
         from textmine.app import data
 
         found = data.corrected(self.path, self.version).get(comment_id)
         if found is None:
             return ""
-        themes, polarity, at = found
+        themes, polarity, at, reviewer = found
         fixed = [self.chips(themes) or "—", self.polarity_name(polarity) if polarity else ""]
-        return f"✎ {self.t('corrected', at=at)}: {' · '.join(part for part in fixed if part)}"
+        by = f" ({self.t('reviewer')}: {reviewer})" if reviewer else ""
+        return f"✎ {self.t('corrected', at=at)}{by}: {' · '.join(part for part in fixed if part)}"
 
     def definition(self, theme_id: str) -> str:
         """A theme's definition in the interface language when the taxonomy has one, else English."""

@@ -182,8 +182,9 @@ def topics(path: str, version: float, rows: tuple[int, ...], seed: int = 0):
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def feedback(path: Path, version: float) -> pd.DataFrame:
-    """Analysts' saved label decisions as last published (empty when the store has none yet), newest first;
-    read once per store version."""
+    """Analysts' saved label decisions as last published (empty when the store has none yet), newest first,
+    with every current column (``reviewer`` empty in a snapshot published before store version 3); read once
+    per store version."""
     import duckdb
 
     from textmine import schema
@@ -193,14 +194,16 @@ def feedback(path: Path, version: float) -> pd.DataFrame:
         tables = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
         if "label_feedback" not in tables:
             return schema.empty(schema.LABEL_FEEDBACK)
-        return con.execute('SELECT * FROM label_feedback ORDER BY "at" DESC').df()
+        found = con.execute('SELECT * FROM label_feedback ORDER BY "at" DESC').df()
+    return found.reindex(columns=list(schema.LABEL_FEEDBACK.columns))
 
 
 def corrections(decided: pd.DataFrame) -> pd.DataFrame:
     """Each reviewed comment's latest correction from ``label_feedback`` rows: ``comment_id``, ``themes``
-    (the accepted themes, ``;``-joined), ``polarity`` (the fixed polarity or ``None``) and ``at``."""
+    (the accepted themes, ``;``-joined), ``polarity`` (the fixed polarity or ``None``), ``at`` and
+    ``reviewer`` (``None`` for a decision saved before reviewers were recorded)."""
     if decided.empty:
-        return pd.DataFrame(columns=["comment_id", "themes", "polarity", "at"])
+        return pd.DataFrame(columns=["comment_id", "themes", "polarity", "at", "reviewer"])
     latest = decided[decided["at"] == decided.groupby("comment_id")["at"].transform("max")]
     grouped = latest.groupby("comment_id", sort=False)
     return pd.DataFrame({
@@ -208,28 +211,31 @@ def corrections(decided: pd.DataFrame) -> pd.DataFrame:
         "polarity": grouped.apply(lambda g: next(iter(g.loc[g["decision"] == "polarity", "polarity"]), None),
                                   include_groups=False),
         "at": grouped["at"].first(),
+        "reviewer": grouped["reviewer"].first(),
     }).reset_index().sort_values("at", ascending=False, kind="stable").reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def corrected(path: Path, version: float) -> dict[str, tuple[str, str | None, str]]:
-    """Reviewed comment id -> (corrected themes, corrected polarity or ``None``, when), once per store version."""
+def corrected(path: Path, version: float) -> dict[str, tuple[str, str | None, str, str | None]]:
+    """Reviewed comment id -> (corrected themes, corrected polarity or ``None``, when, reviewer or ``None``),
+    once per store version."""
     found = corrections(feedback(path, version))
-    return {row.comment_id: (row.themes, row.polarity, row.at) for row in found.itertuples()}
+    return {row.comment_id: (row.themes, row.polarity, row.at, row.reviewer if isinstance(row.reviewer, str) else None)
+            for row in found.itertuples()}
 
 
 def decisions(comment_id: str, before: list[str], after: list[str], old_polarity: str | None,
-              new_polarity: str | None) -> pd.DataFrame:
-    """Feedback rows for one reviewed comment: accept kept and added themes, reject removed ones, and a
-    polarity row when the polarity changed."""
+              new_polarity: str | None, reviewer: str) -> pd.DataFrame:
+    """Feedback rows for one reviewed comment, made by ``reviewer``: accept kept and added themes, reject
+    removed ones, and a polarity row when the polarity changed."""
     from textmine import schema
 
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    rows = [{"comment_id": comment_id, "theme": theme, "decision": "accept", "polarity": None, "at": at} for theme in after]
-    rows += [{"comment_id": comment_id, "theme": theme, "decision": "reject", "polarity": None, "at": at}
-             for theme in before if theme not in after]
+    made = {"comment_id": comment_id, "at": at, "reviewer": reviewer}
+    rows = [{**made, "theme": theme, "decision": "accept", "polarity": None} for theme in after]
+    rows += [{**made, "theme": theme, "decision": "reject", "polarity": None} for theme in before if theme not in after]
     if new_polarity and new_polarity != old_polarity:
-        rows.append({"comment_id": comment_id, "theme": None, "decision": "polarity", "polarity": new_polarity, "at": at})
+        rows.append({**made, "theme": None, "decision": "polarity", "polarity": new_polarity})
     return pd.DataFrame(rows, columns=list(schema.LABEL_FEEDBACK.columns))
 
 

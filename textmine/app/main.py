@@ -74,9 +74,18 @@ FILTER_KEYS = tuple(spec.key for spec in FILTERS)
 LANGUAGE_BOUND = (*FILTER_KEYS, "th_theme", "ov_theme", "xt_attribute", "xt_theme", "xt_value", "xt_mode", "q_cluster",
                   "dc_cluster", "wd_compare", "ag_settle_value",
                   "cb_merge_source", "cb_merge_target", "cb_rename_theme")
+# Names typed on one page's widget (the Review page's reviewer), kept when another page is drawn: Streamlit
+# drops a widget's state on a run that does not draw it, unless the script stores it anew first.
+KEPT_ACROSS_PAGES = ("reviewer",)
 UI_LANG = "ui_lang"
 UI_PARAM = "ui"
 URL_READ = "_url_read"
+
+
+def _keep_across_pages() -> None:
+    for key in KEPT_ACROSS_PAGES:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def _reset_filters() -> None:
@@ -153,6 +162,7 @@ def main() -> None:
         st.error(t("store_busy", lang, error=error))
         st.stop()
     _read_url(corpus, str(path), version)
+    _keep_across_pages()
     lang = st.sidebar.radio("Тіл / Язык / Language", LANGUAGES, format_func=LANGUAGE_NAMES.get, key=UI_LANG,
                             horizontal=True, on_change=_keep_choices)
     unfiltered = Context(path=path, version=version, corpus=corpus, taxonomy=data.taxonomy(), lang=lang,

@@ -1,8 +1,11 @@
 """Assign themes, scores, evidence and polarity to comments with the shipped (or retrained) heads.
 
 Modes: ``trained`` uses the theme heads trained on labelled comments; ``zero_shot`` uses similarity to
-the taxonomy's definitions and examples (calibrated thresholds). ``auto`` is ``trained`` when heads
-fitted for this embedding model and taxonomy exist. Polarity always comes from the polarity head.
+the taxonomy's definitions and examples. ``auto`` is ``trained`` (heads fitted for this embedding model and
+taxonomy must exist). Polarity comes from the polarity head. ``zero_shot`` uses the heads folder's calibrated
+thresholds and polarity head when they fit; without usable heads it needs only the embedder and the
+taxonomy: uncalibrated thresholds and polarity from the taxonomy's polarity descriptions
+(:mod:`textmine.classify.zero_shot`), said in a one-line notice (logged as a warning, kept in ``notice``).
 
 No silent empties: a complaint or suggestion with no theme over its threshold gets its best theme when
 that theme's score clears :data:`UNCERTAIN_FLOOR`, flagged ``theme_uncertain`` (the review page shows
@@ -13,6 +16,7 @@ else the text's lemmas that raised the theme's score most.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +25,12 @@ import pandas as pd
 from textmine.classify.evidence import theme_evidence
 from textmine.classify.features import feature_frame
 from textmine.classify.mode import Mode
-from textmine.classify.persist import Heads, default_heads_dir, load_heads
+from textmine.classify.persist import Heads, HeadsMismatch, default_heads_dir, load_heads
 from textmine.classify.taxonomy import Taxonomy, load_taxonomy
+from textmine.classify.zero_shot import TaxonomyPrototypes, taxonomy_prototypes
+from textmine.embed.base import Embedder
+
+log = logging.getLogger(__name__)
 
 COLUMNS = ["themes", "theme_scores", "theme_uncertain", "theme_evidence", "polarity", "theme_mode"]
 UNCERTAIN_FLOOR = 0.25  # on the score scale (0.5 = threshold): half the theme's threshold probability
@@ -60,33 +68,60 @@ def assigned(scores: np.ndarray, uncertain: np.ndarray) -> np.ndarray:
 
 
 class ThemeAnnotator:
-    """Loads heads once; ``annotate(texts, vectors)`` gives the :data:`COLUMNS` per text."""
+    """Loads heads once (or, in zero-shot mode without usable heads, builds prototypes from the taxonomy);
+    ``annotate(texts, vectors)`` gives the :data:`COLUMNS` per text."""
 
-    def __init__(self, embedding_model_id: str, mode: Mode | str = Mode.auto, heads_dir: Path | None = None,
+    def __init__(self, embedder: Embedder, mode: Mode | str = Mode.auto, heads_dir: Path | None = None,
                  taxonomy: Taxonomy | None = None) -> None:
         mode = Mode.parse(mode)
         self.taxonomy = taxonomy or load_taxonomy()
-        self.heads: Heads = load_heads(Path(heads_dir or default_heads_dir()), embedding_model_id, self.taxonomy.version)
-        self.heads.themes.use_lexicon(self.taxonomy.lexicon_data())
         self.mode = Mode.trained.value if mode is Mode.auto else mode.value
+        self.notice: str | None = None
+        self.prototypes: TaxonomyPrototypes | None = None
+        try:
+            self.heads: Heads | None = load_heads(Path(heads_dir or default_heads_dir()), embedder.model_id,
+                                                  self.taxonomy.version)
+        except HeadsMismatch as error:
+            if mode is not Mode.zero_shot:
+                raise
+            self.heads = None
+            self.notice = (f"zero-shot from the taxonomy alone (uncalibrated theme thresholds, polarity from the "
+                           f"taxonomy's descriptions): {error}")
+            log.warning(self.notice)
+        if self.heads is None:
+            self.prototypes = taxonomy_prototypes(embedder, self.taxonomy)
+        else:
+            self.heads.themes.use_lexicon(self.taxonomy.lexicon_data())
+
+    @property
+    def theme_ids(self) -> list[str]:
+        """The themes scored, in score-column order."""
+        return self.heads.card.themes if self.heads is not None else self.taxonomy.theme_ids
 
     def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         """Theme scores (rows x themes, 0.5 = threshold) in the annotator's mode."""
+        if self.heads is None:
+            return self.prototypes.themes.predict_scores(vectors)
         if self.mode == "trained":
             return self.heads.themes.predict_scores(feature_frame(texts, vectors))
         return self.heads.zero_shot.predict_scores(vectors)
+
+    def polarity(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+        """Each text's polarity: the polarity head's, or the taxonomy prototypes' without heads."""
+        if self.heads is None:
+            return self.prototypes.polarity(vectors)
+        return self.heads.polarity.predict(feature_frame(texts, vectors))
 
     def annotate(self, texts: list[str], vectors: np.ndarray) -> pd.DataFrame:
         """The :data:`COLUMNS` for each text, in input order."""
         if not texts:
             return pd.DataFrame(columns=COLUMNS)
-        theme_ids = self.heads.card.themes
         scores = self.scores(texts, vectors)
-        polarity = self.heads.polarity.predict(feature_frame(texts, vectors))
+        polarity = self.polarity(texts, vectors)
         uncertain = uncertain_rows(scores, polarity)
         chosen = assigned(scores, uncertain)
-        themes, as_json = theme_columns(theme_ids, scores, chosen)
-        evidence = theme_evidence(texts, chosen, theme_ids, self.taxonomy.lexicon_data(),
+        themes, as_json = theme_columns(self.theme_ids, scores, chosen)
+        evidence = theme_evidence(texts, chosen, self.theme_ids, self.taxonomy.lexicon_data(),
                                   self.heads.themes if self.mode == "trained" else None, scores)
         return pd.DataFrame({"themes": themes, "theme_scores": as_json,
                              "theme_uncertain": uncertain, "theme_evidence": evidence,

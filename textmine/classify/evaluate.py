@@ -6,7 +6,9 @@ an appeal's two languages and every appeal with the same text stay together); ea
 everything else — the other folds, the other real origins and the written comments — and predict the
 held-out fold. Written comments are never evaluated. The trained mode, the zero-shot mode, the TF-IDF
 baseline and the codebook lexicon alone are scored on the same folds; ``trained+uncertain`` adds the
-best theme of complaints and suggestions left without one (see ``annotator.uncertain_rows``).
+best theme of complaints and suggestions left without one (see ``annotator.uncertain_rows``). Polarity:
+the trained head (per fold) and the zero-shot polarity from the taxonomy's descriptions (no labels, so no
+folds: :mod:`textmine.classify.zero_shot`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from textmine.classify.model import (
 )
 from textmine.classify.taxonomy import REQUIRED_THEMES, Taxonomy
 from textmine.classify.train import trained_classifier
+from textmine.classify.zero_shot import polarity_of
 
 Embed = Callable[[list[str]], np.ndarray]
 MODES = ("trained", "trained+uncertain", "zero_shot", "baseline", "lexicon")
@@ -45,7 +48,7 @@ class Evaluation:
     truth: np.ndarray
     predictions: dict[str, np.ndarray]
     scores: dict[str, np.ndarray]
-    polarity: np.ndarray
+    polarity: dict[str, np.ndarray]  # "trained" (the head, out of fold), "zero_shot" (taxonomy descriptions)
 
     def _rows(self, variant: str | None) -> np.ndarray:
         return np.ones(len(self.labelled), bool) if variant is None else (self.labelled["variant"] == variant).to_numpy()
@@ -86,15 +89,16 @@ class Evaluation:
             out[variant] = round(float(self.predictions[mode][rows, j].mean()), 3) if rows.any() else float("nan")
         return pd.Series(out, name=f"{theme} recall ({mode})")
 
-    def polarity_summary(self) -> pd.DataFrame:
-        """Polarity accuracy and macro-F1 per language variant."""
-        gold = self.labelled["polarity"].to_numpy()
+    def polarity_summary(self, mode: str = "trained") -> pd.DataFrame:
+        """Polarity accuracy and macro-F1 of ``mode`` (``trained`` or ``zero_shot``) per language variant and
+        over all rows."""
+        gold, predicted = self.labelled["polarity"].to_numpy(), self.polarity[mode]
         records = []
-        for variant in self.labelled["variant"].unique():
+        for variant in [*self.labelled["variant"].unique(), None]:
             rows = self._rows(variant)
-            records.append({"variant": variant, "n": int(rows.sum()),
-                            "accuracy": accuracy_score(gold[rows], self.polarity[rows]),
-                            "macro_f1": f1_score(gold[rows], self.polarity[rows], average="macro", zero_division=0)})
+            records.append({"variant": variant or "all", "n": int(rows.sum()),
+                            "accuracy": accuracy_score(gold[rows], predicted[rows]),
+                            "macro_f1": f1_score(gold[rows], predicted[rows], average="macro", zero_division=0)})
         return pd.DataFrame(records).round(3)
 
     def top_themes(self, mode: str = "trained") -> list[str]:
@@ -132,11 +136,12 @@ def lexicon_scores(texts: list[str], taxonomy: Taxonomy) -> np.ndarray:
 
 
 def cross_validate(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
-                   description_vectors: list[np.ndarray], folds: int = 5, seed: int = 0,
-                   evaluate: str = "seed", progress: Callable[[str], None] | None = None,
+                   description_vectors: list[np.ndarray], polarity_descriptions: list[np.ndarray], folds: int = 5,
+                   seed: int = 0, evaluate: str = "seed", progress: Callable[[str], None] | None = None,
                    **params: object) -> Evaluation:
     """Out-of-fold theme and polarity predictions for the rows of origin ``evaluate``, each fold trained on
-    every other row (other folds, other origins, written comments)."""
+    every other row (other folds, other origins, written comments); the zero-shot polarity from the vectors
+    of each polarity's descriptions (``polarity_descriptions``, in taxonomy order)."""
     if evaluate not in EVALUATED:
         raise ValueError(f"cannot evaluate on {evaluate!r}: choose one of {', '.join(EVALUATED)} (written comments are training only)")
     labelled = labelled.reset_index(drop=True)
@@ -169,5 +174,6 @@ def cross_validate(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxono
     scores["lexicon"] = lexicon_scores(labelled["text"].iloc[evaluated].tolist(), taxonomy)
     predictions = {mode: (scores[mode] >= 0.5).astype(int) for mode in MODES}
     predictions["trained+uncertain"] = assigned(scores["trained"], uncertain_rows(scores["trained"], polarity))
+    prototypes = zero_shot_from_descriptions(taxonomy.polarity_ids, polarity_descriptions)
     return Evaluation(labelled.iloc[evaluated].reset_index(drop=True), themes, truth[evaluated], predictions,
-                      scores, polarity)
+                      scores, {"trained": polarity, "zero_shot": polarity_of(prototypes, vectors[evaluated])})

@@ -8,7 +8,9 @@ sort and threshold without knowing which mode produced it.
   sentence embedding; per-theme thresholds chosen by inner cross-validation to maximise F1.
 - ``ZeroShotThemeClassifier``: cosine between the comment and the taxonomy's own definitions and example
   phrases (no labelled comments needed); raw similarities are mapped to probabilities by one-dimensional
-  logistic calibration and thresholded per theme, both fitted on whatever labelled data is at hand.
+  logistic calibration and thresholded per theme, both fitted on whatever labelled data is at hand (or set
+  to one scale for all themes without any, :mod:`textmine.classify.zero_shot`). Its similarities also give
+  the zero-shot polarity there.
 - ``PolarityClassifier``: complaint / praise / suggestion / neutral, a multinomial head on the same features.
 """
 
@@ -188,6 +190,15 @@ class ZeroShotThemeClassifier(ClassifierMixin, BaseEstimator):
             self.slopes_[j], self.intercepts_[j] = scaler.coef_[0, 0], scaler.intercept_[0]
             probabilities[:, j] = scaler.predict_proba(similarities[:, [j]])[:, 1]
         self.thresholds_ = best_thresholds(Y, probabilities)
+        return self
+
+    def uncalibrated(self, slope: float, similarity: float) -> ZeroShotThemeClassifier:
+        """Without labelled comments: one score scale for every theme, a logistic of slope ``slope`` that
+        reaches the threshold (0.5) at the similarity ``similarity``."""
+        check_is_fitted(self)
+        self.slopes_ = np.full(len(self.classes_), float(slope))
+        self.intercepts_ = np.full(len(self.classes_), -float(slope) * similarity)
+        self.thresholds_ = np.full(len(self.classes_), 0.5)
         return self
 
     def predict_scores(self, vectors: np.ndarray) -> np.ndarray:

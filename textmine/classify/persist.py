@@ -34,7 +34,8 @@ _ALLOWED_TYPES = frozenset({
 
 
 class HeadsMismatch(RuntimeError):
-    """Heads were fitted with another embedding model or taxonomy than the one in use."""
+    """The heads folder cannot serve this run: heads missing, fitted with another embedding model or taxonomy
+    than the one in use, or holding types outside the allow-list."""
 
 
 @dataclass
@@ -86,7 +87,12 @@ def _load_one(path: Path):
 
 
 def load_heads(folder: Path, embedding_model_id: str, taxonomy_version: int) -> Heads:
-    """Load heads from ``folder``; raise ``HeadsMismatch`` if they were fitted with another model or taxonomy."""
+    """Load heads from ``folder``; raise ``HeadsMismatch`` if some are missing or they were fitted with another
+    model or taxonomy."""
+    if not heads_exist(folder):
+        missing = [name for name in ("card.json", *_FILES.values()) if not (folder / name).exists()]
+        raise HeadsMismatch(f"{folder}: no trained heads ({', '.join(missing)} missing); train them with "
+                            "`textmine train`")
     card = HeadsCard(**json.loads((folder / "card.json").read_text(encoding="utf-8")))
     if card.embedding_model_id != embedding_model_id:
         raise HeadsMismatch(f"{folder}: heads were trained on embeddings of {card.embedding_model_id!r}, "

@@ -16,14 +16,17 @@ def run_evaluation(folds: int = 5, evaluate: str = "seed", echo: Callable[[str],
     """Cross-validate the trained, zero-shot, baseline and lexicon modes on the ``evaluate`` set (vectors
     cached in the store), every fold trained on everything but its held-out part."""
     from textmine.embed import default_embedder
-    from textmine.pipeline import labelled_vectors
+    from textmine.pipeline import description_vectors, labelled_vectors
     from textmine.store import Store
 
     taxonomy = load_taxonomy()
     labelled = current_labels(load_labelled(), taxonomy)
+    embedder = default_embedder()
     with Store() as store:
-        vectors, descriptions = labelled_vectors(store, default_embedder(), labelled, taxonomy)
-    return cross_validate(labelled, vectors, taxonomy, descriptions, folds=folds, evaluate=evaluate, progress=echo)
+        vectors, descriptions = labelled_vectors(store, embedder, labelled, taxonomy)
+        polarities = description_vectors(store, embedder, taxonomy.polarities)
+    return cross_validate(labelled, vectors, taxonomy, descriptions, polarities, folds=folds, evaluate=evaluate,
+                          progress=echo)
 
 
 def print_evaluation(folds: int = 5, evaluate: str = "seed", echo: Callable[[str], None] = print) -> Evaluation:
@@ -41,6 +44,8 @@ def print_evaluation(folds: int = 5, evaluate: str = "seed", echo: Callable[[str
             echo(f"\n== Per theme: {mode}, {variant} ==\n" + evaluation.per_theme(mode, variant).to_string())
     echo("\n== Corruption recall ==\n" + evaluation.recall_of("corruption").to_string())
     echo("\n== Polarity (trained head) ==\n" + evaluation.polarity_summary().to_string(index=False))
+    echo("\n== Polarity (zero-shot: the taxonomy's polarity descriptions, no labels) ==\n"
+         + evaluation.polarity_summary("zero_shot").to_string(index=False))
     for variant, original in PAIRS[evaluate]:
         for mode in ("trained", "trained+uncertain"):
             echo(f"\n== Cross-lingual consistency, {variant} vs {original} ({mode}) == "

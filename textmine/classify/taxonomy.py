@@ -44,7 +44,17 @@ class ThemeLexicon(BaseModel):
         return entries if entries is not None else []
 
 
-class Theme(BaseModel):
+class Described:
+    """Mixin of a taxonomy item with ``definition``, ``definition_kk``, ``definition_ru`` and ``examples``:
+    the texts the zero-shot classifiers compare comments with."""
+
+    def descriptions(self) -> list[str]:
+        """Every text that describes the item: definitions and example phrases in all languages."""
+        texts = [self.definition, self.definition_kk, self.definition_ru, *self.examples.kk, *self.examples.ru]  # type: ignore[attr-defined]
+        return [text.strip() for text in texts if text and text.strip()]
+
+
+class Theme(Described, BaseModel):
     """One theme: what analysts call it, what it covers, phrases that say it, and its codebook words."""
 
     id: str
@@ -66,18 +76,17 @@ class Theme(BaseModel):
                     raise ValueError(f"theme {info.data.get('id', '?')!r}, lexicon.{part} entry {position}: {error}") from error
         return lexicon
 
-    def descriptions(self) -> list[str]:
-        """Every text that describes the theme: definitions and example phrases in all languages."""
-        texts = [self.definition, self.definition_kk, self.definition_ru, *self.examples.kk, *self.examples.ru]
-        return [text.strip() for text in texts if text and text.strip()]
 
-
-class Polarity(BaseModel):
-    """One polarity class (complaint, praise, suggestion, neutral)."""
+class Polarity(Described, BaseModel):
+    """One polarity class (complaint, praise, suggestion, neutral): its names, what it covers and phrases that
+    say it (the zero-shot polarity compares comments with these)."""
 
     id: str
     name: Names
     definition: str
+    definition_kk: str | None = None
+    definition_ru: str | None = None
+    examples: Examples = Field(default_factory=Examples)
 
 
 class Parent(BaseModel):

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from textmine.classify.mode import Mode
+
 
 def _use_taxonomy(path: Path | None) -> Path | None:
     """``--taxonomy`` callback: validate the file and make it the taxonomy of this process (and of the app it
@@ -24,6 +26,9 @@ def _use_taxonomy(path: Path | None) -> Path | None:
 TaxonomyOption = Annotated[Path | None, typer.Option(
     "--taxonomy", callback=_use_taxonomy, dir_okay=False,
     help="taxonomy YAML [default: $TEXTMINE_TAXONOMY or the packaged one]")]
+ModeOption = Annotated[Mode, typer.Option(
+    "--mode", help="themes from: auto (the trained heads) | trained | zero_shot (similarity to the taxonomy; "
+                   "works without trained heads that fit the embedding model)")]
 StoreOption = Annotated[Path | None, typer.Option("--store", help="DuckDB store file [default: $TEXTMINE_STORE or data/textmine.duckdb]")]
 
 

@@ -10,7 +10,9 @@ added). Group codes (``isCodable="false"``) are skipped.
 Codings become the store's analyst feedback (``label_feedback``), which ``textmine train`` already reads:
 for every source with at least one mapped coding, an ``accept`` per coded theme and a ``reject`` for every
 other theme, so the training label is exactly the coder's set; a polarity code gives a ``polarity``
-decision. Sources without any coding are not labelled (the coder may not have read them).
+decision. Sources without any coding are not labelled (the coder may not have read them). Each decision's
+``reviewer`` is the project's name of the users who coded that source (joined by ", " when several), or
+:data:`UNNAMED_CODER` when the project names none.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from textmine.ingest.columns import header_key
 from textmine.insights.qda import TRAILER, guid, slug
 
 MAPPED_COLUMNS = ["guid", "name", "theme", "polarity", "how", "proposed_id"]
+UNNAMED_CODER = "qdpx import"  # the reviewer of decisions from codings whose project names no user
 
 
 def _name_keys(taxonomy: Taxonomy) -> dict[str, tuple[str, str]]:
@@ -70,16 +73,19 @@ def map_codes(codes: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
 
 def coded_labels(codings: pd.DataFrame, mapped: pd.DataFrame) -> pd.DataFrame:
     """Per source GUID with a mapped coding: ``themes`` (taxonomy order is the caller's), ``polarity``
-    (None when uncoded, the last one when several) and ``at`` (its latest coding time)."""
+    (None when uncoded, the last one when several), ``at`` (its latest coding time) and ``coder`` (the
+    users who coded it, in coding order, joined by ", "; :data:`UNNAMED_CODER` when none is named)."""
     joined = codings.merge(mapped, left_on="code", right_on="guid", how="inner")
     joined = joined[joined["theme"].notna() | joined["polarity"].notna()]
     rows = []
     for source, group in joined.groupby("source", sort=False):
         polarities = group["polarity"].dropna()
+        users = [str(user).strip() for user in group["user"].dropna() if str(user).strip()]
         rows.append({"source": source, "themes": list(dict.fromkeys(group["theme"].dropna())),
                      "polarity": polarities.iloc[-1] if len(polarities) else None,
-                     "at": group["at"].dropna().max() if group["at"].notna().any() else None})
-    return pd.DataFrame(rows, columns=["source", "themes", "polarity", "at"])
+                     "at": group["at"].dropna().max() if group["at"].notna().any() else None,
+                     "coder": ", ".join(dict.fromkeys(users)) or UNNAMED_CODER})
+    return pd.DataFrame(rows, columns=["source", "themes", "polarity", "at", "coder"])
 
 
 def label_decisions(labels: pd.DataFrame, comment_ids: pd.Series, taxonomy: Taxonomy) -> pd.DataFrame:
@@ -93,10 +99,10 @@ def label_decisions(labels: pd.DataFrame, comment_ids: pd.Series, taxonomy: Taxo
             continue
         at = label.at or now
         rows += [{"comment_id": comment, "theme": theme, "decision": "accept" if theme in label.themes else "reject",
-                  "polarity": None, "at": at} for theme in taxonomy.theme_ids]
+                  "polarity": None, "at": at, "reviewer": label.coder} for theme in taxonomy.theme_ids]
         if label.polarity:
             rows.append({"comment_id": comment, "theme": None, "decision": "polarity", "polarity": label.polarity,
-                         "at": at})
+                         "at": at, "reviewer": label.coder})
     return pd.DataFrame(rows, columns=list(schema.LABEL_FEEDBACK.columns))
 
 

@@ -6,7 +6,8 @@ Labels live in the store's ``coder_labels`` (``comment_id, coder, theme, present
 coder's latest label of a comment and theme counts. A coder labels a comment by choosing the themes present;
 every other theme of the taxonomy is recorded absent, so a comment the coder never saw stays missing. A
 settled label is a row of the reserved coder ``settled``, and the same decision goes to ``label_feedback``
-as an accept (present) or reject (absent): ``textmine train`` applies it like any analyst's decision.
+as an accept (present) or reject (absent), with the settling coder as its ``reviewer``: ``textmine train``
+applies it like any analyst's decision.
 """
 
 from __future__ import annotations
@@ -64,13 +65,15 @@ def coder_rows(comment_id: str, coder: str, present: Sequence[str], theme_ids: S
                         columns=list(schema.CODER_LABELS.columns))
 
 
-def settle_rows(comment_id: str, theme: str, present: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+def settle_rows(comment_id: str, theme: str, present: bool, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A settled label: its ``coder_labels`` row (coder ``settled``) and its ``label_feedback`` row
-    (accept when present, reject when absent), the gold ``textmine train`` reads."""
+    (accept when present, reject when absent; reviewer: ``by``, the settling coder, checked as a coder's
+    name), the gold ``textmine train`` reads."""
+    by = check_coder(by)
     at = _now()
     label = pd.DataFrame([{"comment_id": comment_id, "coder": SETTLED, "theme": theme, "present": present, "at": at}])
     feedback = pd.DataFrame([{"comment_id": comment_id, "theme": theme, "decision": "accept" if present else "reject",
-                              "polarity": None, "at": at}], columns=list(schema.LABEL_FEEDBACK.columns))
+                              "polarity": None, "at": at, "reviewer": by}], columns=list(schema.LABEL_FEEDBACK.columns))
     return label, feedback
 
 

@@ -258,7 +258,7 @@ def process_file(store: Store, path: Path, embedder: Embedder, chunk_rows: int =
             with stage("langid", chunk.no):
                 comments = with_languages(comments)
             with stage("annotate", chunk.no):
-                annotator = annotator or ThemeAnnotator(embedder.model_id, mode=mode)
+                annotator = annotator or ThemeAnnotator(embedder, mode=mode)
                 run = run or RunCache.open(store, embedder, annotator)
                 annotated, new_texts = annotate_once(store, embedder, annotator, comments["text"].tolist(), run)
                 themes = annotated.assign(id=comments["id"].to_numpy())[list(schema.COMMENT_THEMES.columns)]

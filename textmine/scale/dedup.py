@@ -61,15 +61,23 @@ def duplicate_report(texts: Sequence[str], top: int = 10) -> DuplicateReport:
     return DuplicateReport(rows=len(texts), unique=len(counts), top=[(str(t), int(c)) for t, c in repeated.items()])
 
 
+def _sha12(data: object) -> str:
+    return hashlib.sha1(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:12]
+
+
 def annotator_key(annotator: object, embedder: Embedder) -> str:
-    """Identity of what produced an annotation: embedding model, heads' training data, taxonomy, codebook
-    lexicon (an analyst's edit changes scores and evidence without retraining), mode."""
-    heads = annotator.heads.card  # type: ignore[attr-defined]
+    """Identity of what produced an annotation: embedding model, heads' training data (or, for zero-shot
+    without heads, the taxonomy's theme and polarity descriptions), taxonomy, codebook lexicon (an analyst's
+    edit changes scores and evidence without retraining), mode."""
+    heads = annotator.heads  # type: ignore[attr-defined]
     taxonomy = getattr(annotator, "taxonomy", None)
-    lexicon = (hashlib.sha1(json.dumps(taxonomy.lexicon_data(), ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:12]
-               if taxonomy is not None else "none")
-    return (f"{embedder.model_id}|{heads.training_data_sha1}|tax{heads.taxonomy_version}|lex{lexicon}"
-            f"|{annotator.mode}")  # type: ignore[attr-defined]
+    lexicon = _sha12(taxonomy.lexicon_data()) if taxonomy is not None else "none"
+    if heads is None:
+        described = {item.id: item.descriptions() for item in (*taxonomy.themes, *taxonomy.polarities)}
+        fitted, version = f"descriptions{_sha12(described)}", taxonomy.version
+    else:
+        fitted, version = heads.card.training_data_sha1, heads.card.taxonomy_version
+    return f"{embedder.model_id}|{fitted}|tax{version}|lex{lexicon}|{annotator.mode}"  # type: ignore[attr-defined]
 
 
 def _cached(store: Store, key: str, hashes: list[str]) -> pd.DataFrame:

@@ -76,7 +76,7 @@ def estimate_run(store: Store, path: Path, embedder: Embedder, chunk_rows: int =
     tag_languages(comments["text"].tolist())
     row_seconds = (time.perf_counter() - started) / len(sample.frame)
     texts = list(dict.fromkeys(comments["text"]))[:sample_texts]
-    annotator = annotator or ThemeAnnotator(embedder.model_id, mode=mode)
+    annotator = annotator or ThemeAnnotator(embedder, mode=mode)
     annotator.annotate(texts[:2], embedder.embed(texts[:2], show_progress=False))  # type: ignore[attr-defined]
     started = time.perf_counter()
     annotator.annotate(texts, embedder.embed(texts, show_progress=False))  # type: ignore[attr-defined]

@@ -23,11 +23,11 @@ from textmine.embed.base import Embedder
 ROW, TEXT = "__textmine_row", "__textmine_text"
 
 
-def default_annotator(embedding_model_id: str, mode: str) -> object:
-    """The shipped theme heads for ``embedding_model_id`` in ``mode``."""
+def default_annotator(embedder: Embedder, mode: str) -> object:
+    """The shipped theme heads for ``embedder`` in ``mode`` (zero-shot: the taxonomy alone when they do not fit)."""
     from textmine.classify.annotator import ThemeAnnotator
 
-    return ThemeAnnotator(embedding_model_id, mode=mode)
+    return ThemeAnnotator(embedder, mode=mode)
 
 
 def _default_embedder() -> Embedder:
@@ -39,10 +39,10 @@ def _default_embedder() -> Embedder:
 class AnnotateBatch:
     """Ray Data callable class: loads the models once per actor, then annotates batches of rows."""
 
-    def __init__(self, embedder_factory: Callable[[], Embedder], annotator_factory: Callable[[str, str], object],
+    def __init__(self, embedder_factory: Callable[[], Embedder], annotator_factory: Callable[[Embedder, str], object],
                  mode: str) -> None:
         self.embedder = embedder_factory()
-        self.annotator = annotator_factory(self.embedder.model_id, mode)
+        self.annotator = annotator_factory(self.embedder, mode)
 
     def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
         added = annotation_columns(batch[TEXT].fillna("").tolist(), embedder=self.embedder, annotator=self.annotator)
@@ -54,7 +54,7 @@ def annotate_with_ray(input_file: Path, out: Path, text_column: str | None = Non
                       actor_cpus: float = 1.0,
                       staging_dir: Path | None = None,
                       embedder_factory: Callable[[], Embedder] = _default_embedder,
-                      annotator_factory: Callable[[str, str], object] = default_annotator) -> int:
+                      annotator_factory: Callable[[Embedder, str], object] = default_annotator) -> int:
     """Annotate ``input_file`` on Ray Data and write ``out`` atomically; return the row count (as
     :func:`textmine.annotate.annotate_file`, unreadable rows kept with the reason in ``textmine_note``,
     personal data masked unless ``keep_raw``).

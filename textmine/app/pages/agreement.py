@@ -1,8 +1,8 @@
 """Agreement between coders: a coder (named in the sidebar) labels a seeded sample of the current selection
 blind, one comment at a time, seeing neither the model's themes nor the other coders' labels; the agreement
 table (percent, Cohen's κ, Krippendorff's α, the model optionally one more coder) and the disagreements,
-which can be settled into gold labels for training, cover only comments the named coder has already
-labelled (all comments when no coder is named)."""
+which can be settled into gold labels for training (by a named coder, recorded as the decision's reviewer),
+cover only comments the named coder has already labelled (all comments when no coder is named)."""
 
 from __future__ import annotations
 
@@ -86,8 +86,9 @@ def _shown(values: pd.Series, digits: int) -> list[str]:
     return ["—" if pd.isna(value) else f"{value:.{digits}f}" for value in values]
 
 
-def _disagreements(ctx: Context, labels: pd.DataFrame) -> None:
-    """Comments where the coders differ, each settled by choosing the label that becomes gold."""
+def _disagreements(ctx: Context, labels: pd.DataFrame, coder: str | None) -> None:
+    """Comments where the coders differ, each settled by the named ``coder`` choosing the label that becomes
+    gold."""
     found = agreement.disagreements(labels)
     if found.empty:
         st.info(ctx.t("no_disagreements"))
@@ -97,6 +98,9 @@ def _disagreements(ctx: Context, labels: pd.DataFrame) -> None:
                                ctx.t("theme"): [ctx.theme_name(t) for t in found["theme"]],
                                ctx.t("says_present"): found["present"].to_numpy(),
                                ctx.t("says_absent"): found["absent"].to_numpy()}), hide_index=True, key="ag_disagree")
+    if coder is None:
+        st.info(ctx.t("name_to_settle"))
+        return
     choice = st.selectbox(ctx.t("settle_which"), range(len(found)), key="ag_settle_pick",
                           format_func=lambda i: f"{i + 1}. {ctx.theme_name(found.iloc[i]['theme'])} — "
                                                 f"{str(texts.get(found.iloc[i]['comment_id'], ''))[:80]}")
@@ -105,7 +109,7 @@ def _disagreements(ctx: Context, labels: pd.DataFrame) -> None:
         present = st.radio(ctx.t("settled_label"), (True, False), horizontal=True, key="ag_settle_value",
                            format_func=lambda v: ctx.t("present") if v else ctx.t("absent"))
         if st.form_submit_button(ctx.t("settle")):
-            label, feedback = agreement.settle_rows(row["comment_id"], row["theme"], present)
+            label, feedback = agreement.settle_rows(row["comment_id"], row["theme"], present, coder)
             if _save(ctx, [("coder_labels", label), ("label_feedback", feedback)]):
                 st.toast(ctx.t("settled_saved"))
                 st.rerun()
@@ -144,4 +148,4 @@ def render(ctx: Context) -> None:
         else:
             _table(ctx, labels)
     with tabs[2]:
-        _disagreements(ctx, labels)
+        _disagreements(ctx, labels, coder)

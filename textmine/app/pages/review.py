@@ -1,7 +1,8 @@
 """Label review: walk the not yet reviewed comments whose theme is a best guess (uncertain) first, then the
 least certain ones; accept/reject/add themes and fix polarity; decisions go to the store's
-``label_feedback`` for the next training run. Progress (reviewed of selected) and the saved corrections
-(themes and polarity as corrected, and when) are shown."""
+``label_feedback`` for the next training run, under the reviewer's name (typed in the sidebar; required to
+save). Progress (reviewed of selected) and the saved corrections (themes and polarity as corrected, when and
+by whom) are shown."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from textmine.app.query import count, rows, rows_by_ids, theme_scores, with_ids
 
 POSITION = "review_pos"
 SAVED = "review_saved"
+REVIEWER = "reviewer"  # the sidebar name; kept across pages (main.KEPT_ACROSS_PAGES)
 LEAST_CERTAIN_FIRST = "theme_uncertain DESC, uncertainty NULLS LAST, id"  # best-guess themes first
 SHOWN_CORRECTIONS = 200
 
@@ -26,6 +28,7 @@ def _move(step: int, size: int) -> None:
 
 def render(ctx: Context) -> None:
     """Draw the label-review page."""
+    reviewer = st.sidebar.text_input(ctx.t("reviewer_name"), key=REVIEWER).strip()
     if SAVED in st.session_state:
         st.success(st.session_state.pop(SAVED))
     corrected = data.corrections(data.feedback(ctx.path, ctx.version))
@@ -38,11 +41,11 @@ def render(ctx: Context) -> None:
     if not size:
         st.info(ctx.t("review_done") if total else ctx.t("no_comments"))
     else:
-        _review_one(ctx, queue, size)
+        _review_one(ctx, queue, size, reviewer)
     _corrections_table(ctx, corrected)
 
 
-def _review_one(ctx: Context, queue, size: int) -> None:
+def _review_one(ctx: Context, queue, size: int, reviewer: str) -> None:
     """The comment at the current queue position, its scores and the correction form."""
     position = min(st.session_state.get(POSITION, 0), size - 1)
     row = rows(ctx.corpus, queue, order=LEAST_CERTAIN_FIRST, limit=1, offset=position).iloc[0]
@@ -76,11 +79,12 @@ def _review_one(ctx: Context, queue, size: int) -> None:
                                 key=f"rv_polarity_{row['id']}")
         submitted = st.form_submit_button(ctx.t("save"))
     if submitted:
-        _save(ctx, row["id"], current, chosen, old_polarity, polarity)
+        _save(ctx, row["id"], current, chosen, old_polarity, polarity, reviewer)
 
 
 def _corrections_table(ctx: Context, corrected: pd.DataFrame) -> None:
-    """The saved corrections, newest first: text, the model's themes, the corrected themes and polarity, when."""
+    """The saved corrections, newest first: text, the model's themes, the corrected themes and polarity, when,
+    by whom."""
     st.subheader(ctx.t("feedback_so_far"))
     shown = corrected.head(SHOWN_CORRECTIONS)
     if shown.empty:
@@ -94,14 +98,19 @@ def _corrections_table(ctx: Context, corrected: pd.DataFrame) -> None:
         ctx.t("corrected_themes"): [ctx.chips(themes) for themes in shown["themes"]],
         ctx.t("corrected_polarity"): [ctx.polarity_name(p) if isinstance(p, str) else "" for p in shown["polarity"]],
         ctx.t("corrected_at"): shown["at"].to_numpy(),
+        ctx.t("reviewer"): [name if isinstance(name, str) else "" for name in shown["reviewer"]],
     }), hide_index=True, key="rv_feedback")
 
 
-def _save(ctx: Context, comment_id: str, before: list[str], after: list[str], old: str | None, new: str) -> None:
-    decided = data.decisions(comment_id, before, after, old, new)
+def _save(ctx: Context, comment_id: str, before: list[str], after: list[str], old: str | None, new: str,
+          reviewer: str) -> None:
     if before == after and old == new and not after:
         st.info(ctx.t("nothing_to_save"))
         return
+    if not reviewer:
+        st.error(ctx.t("reviewer_required"))
+        return
+    decided = data.decisions(comment_id, before, after, old, new, reviewer)
     try:
         data.save_feedback(ctx.path, decided)
     except duckdb.IOException as error:
