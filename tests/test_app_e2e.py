@@ -79,6 +79,23 @@ def _wait_idle(page) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
 
 
+def pick(page, box, option: str, tries: int = 3) -> None:
+    """Choose ``option`` in the multiselect ``box``: a click made while the first script run (and its
+    warm-up) still redraws the sidebar can leave the list closed, so open it again until the option shows."""
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(tries):
+        _wait_idle(page)
+        box.click()
+        try:
+            choice.wait_for(timeout=10_000)
+            break
+        except sync_api.TimeoutError:
+            page.keyboard.press("Escape")
+    choice.click()
+    page.keyboard.press("Escape")
+    _wait_idle(page)
+
+
 def test_filter_and_export_in_chromium(server, tmp_path: Path) -> None:
     url, store = server
     shots = Path(os.environ.get("TEXTMINE_SCREENSHOTS", tmp_path))

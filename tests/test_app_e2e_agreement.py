@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import duckdb
-from test_app_e2e import ARGS, CHROMIUM, _wait_idle, server, sync_api  # noqa: F401  (server is a fixture)
+from test_app_e2e import ARGS, CHROMIUM, _wait_idle, pick, server, sync_api  # noqa: F401  (server is a fixture)
 
 QUEUES, DOCUMENTS = "Кезектер", "Құжаттар және бюрократия"
 
@@ -23,9 +23,7 @@ def _label(page, coder: str, choices: list[str]) -> None:
         _wait_idle(page)
         themes = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Пікірдегі тақырыптар")
         sync_api.expect(themes).to_have_count(1, timeout=30_000)  # the previous comment's form is gone
-        themes.click()
-        page.get_by_role("option", name=theme, exact=True).click()
-        page.keyboard.press("Escape")
+        pick(page, themes, theme)
         page.get_by_role("button", name="Белгіні сақтау").click()
     page.get_by_text(f"Сіз белгілегені: {len(choices)} / {len(choices)}").wait_for(timeout=60_000)
     _wait_idle(page)

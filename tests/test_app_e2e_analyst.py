@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from test_app_e2e import ARGS, CHROMIUM, _wait_idle, server, sync_api  # noqa: F401  (server is a fixture)
+from test_app_e2e import ARGS, CHROMIUM, _wait_idle, pick, server, sync_api  # noqa: F401  (server is a fixture)
 
 COUNTS = {"kk": "{n} / {total}", "ru": "{n} из {total}", "en": "{n} of {total}"}
 LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -39,23 +39,6 @@ def _shots(tmp_path: Path) -> Path:
     return shots
 
 
-def _pick(page, box, option: str, tries: int = 3) -> None:
-    """Choose ``option`` in the multiselect ``box``: a click made while the first script run (and its
-    warm-up) still redraws the sidebar can leave the list closed, so open it again until the option shows."""
-    choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(tries):
-        _wait_idle(page)
-        box.click()
-        try:
-            choice.wait_for(timeout=10_000)
-            break
-        except sync_api.TimeoutError:
-            page.keyboard.press("Escape")
-    choice.click()
-    page.keyboard.press("Escape")
-    _wait_idle(page)
-
-
 def test_language_switch_keeps_the_filters(server, browser, tmp_path: Path) -> None:  # noqa: F811
     url, store = server
     from textmine.classify.taxonomy import load_taxonomy
@@ -71,7 +54,7 @@ def test_language_switch_keeps_the_filters(server, browser, tmp_path: Path) -> N
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text(f"{total} / {total}").wait_for(timeout=60_000)
     for label, option in (("Тақырып", QUEUES["kk"]), ("Бағыты", complaint["kk"])):
-        _pick(page, sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text=label), option)
+        pick(page, sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text=label), option)
     sidebar.get_by_text(COUNTS["kk"].format(n=expected, total=total)).wait_for(timeout=30_000)
     for lang in ("ru", "en", "kk"):
         sidebar.get_by_text(LANGUAGES[lang], exact=True).click()
