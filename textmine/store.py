@@ -277,7 +277,7 @@ class Store:
 
     def count(self, table: str) -> int:
         """Number of rows in ``table``."""
-        return self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return self.connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # leaves no open result
 
     def _insert(self, con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
         if len(frame):

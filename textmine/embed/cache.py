@@ -25,6 +25,7 @@ from textmine.texthash import text_hash
 log = logging.getLogger(__name__)
 
 TABLE = "embeddings"  # registered in textmine.store_schema
+PIECE = 4096  # texts per embedder call and per committed insert (the default ``chunk_size``)
 
 
 def known_hashes(store: Store, model_id: str, kind: Kind = "passage") -> KnownHashes:
@@ -76,7 +77,7 @@ def _insert(store: Store, model_id: str, kind: str, hashes: list[str], vectors: 
 
 
 def embed_with_cache(store: Store, embedder: Embedder, texts: Sequence[str], kind: Kind = "passage",
-                     batch_size: int = 32, chunk_size: int = 4096, show_progress: bool = True,
+                     batch_size: int = 32, chunk_size: int = PIECE, show_progress: bool = True,
                      out: np.ndarray | None = None, known: KnownHashes | None = None) -> np.ndarray:
     """Vectors of ``texts`` in input order, embedding only those not cached for ``embedder.model_id``.
 

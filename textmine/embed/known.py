@@ -40,6 +40,12 @@ class KnownHashes:
             mask |= np.fromiter((int(k) in self._added for k in keys), dtype=bool, count=len(keys))
         return mask
 
+    def copy(self) -> KnownHashes:
+        """An independent copy (the start-of-run array, never changed, is shared)."""
+        other = KnownHashes()
+        other._sorted, other._added = self._sorted, set(self._added)
+        return other
+
     def add(self, hashes: Iterable[str]) -> None:
         """Record hashes the run has just written to the table."""
         self._added.update(int(k) for k in _prefixes(hashes))

@@ -6,7 +6,9 @@ policy holds; a duplicate respondent row is only detected within its chunk), has
 (:func:`textmine.pipeline.for_store`; the originals kept only with ``keep_raw``), is tagged, embedded and
 classified through :mod:`textmine.scale.dedup` (each distinct text once; the run reads each cache table's
 hashes once, so a chunk's look-ups do not grow with the store), and written in one transaction
-together with its row in the progress table::
+together with its row in the progress table. By default the next chunk is read, tagged and embedded
+(:mod:`textmine.scale.ahead`) in a background thread while one is classified and written
+(:mod:`textmine.scale.overlap`; setting ``overlap_chunks``)::
 
     scale_chunks(source_file, chunk_no, chunk_rows, fingerprint, first_line, last_line, rows_in,
                  comments, rejects, new_texts, seconds, done_at)   PRIMARY KEY (source_file, chunk_no)
@@ -25,7 +27,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,11 +39,14 @@ from tqdm import tqdm
 from textmine import schema
 from textmine.embed.base import Embedder
 from textmine.pipeline import for_store, with_languages
+from textmine.scale.ahead import EmbedAhead, Prefilled
 from textmine.scale.dedup import RunCache, annotate_once
+from textmine.scale.overlap import prepared_ahead
+from textmine.settings import settings
 from textmine.store import Store
 
 TABLE = "scale_chunks"  # registered in textmine.store_schema
-STAGES = ("ingest", "langid", "annotate", "write")
+STAGES = ("ingest", "langid", "embed", "annotate", "write")
 Hook = Callable[[str, int], None]
 
 
@@ -72,11 +77,15 @@ class ChunkedSummary:
     rejected: int = 0
     new_texts: int = 0
     seconds: float = 0.0
+    overlap: bool = False
     stage_seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    finished_at: list[float] = field(default_factory=list)  # seconds from the start as each chunk was written
 
     def lines(self) -> list[str]:
         """Human-readable summary."""
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in self.stage_seconds.items())
+        if self.overlap:
+            stages += " (ingest, langid and embed ran one chunk ahead, beside annotate and write)"
         head = (f"{self.source_file}: {self.chunks} chunks ({self.skipped} already done), {self.rows_in} rows in -> "
                 f"{self.comments} comments, {self.rejected} rejected, {self.new_texts} new distinct texts "
                 f"({self.seconds:.1f} s)")
@@ -220,56 +229,110 @@ class _Stages:
         self.summary.stage_seconds[stage] += time.perf_counter() - started
 
 
+@dataclass(frozen=True)
+class PreparedChunk:
+    """A chunk parsed and tagged, with its new texts' vectors, and the seconds that took."""
+
+    chunk: RawChunk
+    comments: pd.DataFrame
+    rejects: pd.DataFrame
+    vectors: Prefilled
+    seconds: float
+
+
+@dataclass
+class _ChunkSteps:
+    """The two halves of a chunk's work: :meth:`prepare` (may run ahead in another thread) and :meth:`finish`."""
+
+    store: Store
+    source_file: str
+    chunk_rows: int
+    done: dict[int, str]
+    ahead: EmbedAhead
+    annotator: object
+    run: RunCache
+    stage: _Stages
+    column_map: Mapping[str, str] | None
+    keep_raw: bool
+
+    def prepare(self, chunk: RawChunk) -> RawChunk | PreparedChunk:
+        """Ingest, langid and embed a chunk; a chunk already written comes back as it is."""
+        if self.done.get(chunk.no) == chunk.fingerprint:
+            return chunk
+        started = time.perf_counter()
+        with self.stage("ingest", chunk.no):
+            comments, rejects = parse_chunk(chunk, self.source_file, self.column_map, self.keep_raw)
+        with self.stage("langid", chunk.no):
+            comments = with_languages(comments)
+        with self.stage("embed", chunk.no):
+            vectors = self.ahead.vectors(comments["text"].tolist())
+        return PreparedChunk(chunk, comments, rejects, vectors, time.perf_counter() - started)
+
+    def finish(self, prepared: PreparedChunk) -> int:
+        """Annotate a prepared chunk and write it; return how many distinct texts were new."""
+        started, chunk, comments = time.perf_counter(), prepared.chunk, prepared.comments
+        with self.stage("annotate", chunk.no):
+            annotated, new_texts = annotate_once(self.store, prepared.vectors, self.annotator,
+                                                 comments["text"].tolist(), self.run)
+            themes = annotated.assign(id=comments["id"].to_numpy())[list(schema.COMMENT_THEMES.columns)]
+        with self.stage("write", chunk.no):
+            write_chunk(self.store, self.source_file, chunk, self.chunk_rows, comments, prepared.rejects, themes,
+                        new_texts, prepared.seconds + time.perf_counter() - started)
+        return new_texts
+
+
+def _prepared(steps: _ChunkSteps, chunks: Iterator[RawChunk],
+              overlap: bool) -> AbstractContextManager[Iterator[RawChunk | PreparedChunk]]:
+    if not overlap:
+        return nullcontext(map(steps.prepare, chunks))
+    return prepared_ahead(chunks, steps.prepare, lambda c: f"chunk {c.no} of {steps.source_file} "
+                                                            f"(lines {c.first_line}-{c.last_line})")
+
+
 def process_file(store: Store, path: Path, embedder: Embedder, chunk_rows: int = 10_000, mode: str = "auto",
                  column_map: Mapping[str, str] | None = None, hook: Hook | None = None,
-                 progress: bool = True, annotator: object | None = None, keep_raw: bool = False) -> ChunkedSummary:
+                 progress: bool = True, annotator: object | None = None, keep_raw: bool = False,
+                 overlap: bool | None = None) -> ChunkedSummary:
     """Run ingest → langid → embed → classify → write over ``path`` chunk by chunk (resumable; module doc).
 
-    ``hook(stage, chunk_no)`` is called as each stage starts (for tests and instrumentation);
-    ``annotator`` defaults to a :class:`~textmine.classify.annotator.ThemeAnnotator` in ``mode``, loaded
-    on the first chunk that needs it. ``keep_raw``: keep the unmasked originals (as ``ingest --keep-raw``);
-    chunks already written are not redone for it.
+    ``overlap`` (default: the ``overlap_chunks`` setting) reads, tags and embeds the next chunk in a
+    background thread while this one is annotated and written (:mod:`textmine.scale.overlap`; at most two
+    chunks in memory; same rows, themes and order as without). ``hook(stage, chunk_no)`` is called as
+    each stage starts (for tests and instrumentation; ingest, langid and embed in that thread when
+    overlapping). ``annotator`` defaults to a :class:`~textmine.classify.annotator.ThemeAnnotator` in
+    ``mode``. ``keep_raw``: keep the unmasked originals (as ``ingest --keep-raw``); chunks already
+    written are not redone for it.
     """
     from textmine.classify.annotator import ThemeAnnotator
 
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be at least 1, got {chunk_rows}")
     path = Path(path)
-    source_file = path.name
+    overlap = settings().overlap_chunks if overlap is None else overlap
     started = time.perf_counter()
-    summary = ChunkedSummary(source_file)
-    stage = _Stages(summary, hook)
-    done = done_chunks(store, source_file, chunk_rows)
+    summary = ChunkedSummary(path.name, overlap=overlap)
+    annotator = annotator or ThemeAnnotator(embedder, mode=mode)
+    run = RunCache.open(store, embedder, annotator)
+    steps = _ChunkSteps(store, path.name, chunk_rows, done_chunks(store, path.name, chunk_rows),
+                        EmbedAhead(embedder, run), annotator, run, _Stages(summary, hook), column_map, keep_raw)
     total = -(-count_rows(path) // chunk_rows)
     last_line = 0
-    run: RunCache | None = None
-    with tqdm(total=total, unit="chunk", disable=not progress, desc=source_file) as bar:
-        for chunk in raw_chunks(path, chunk_rows):
+    with (tqdm(total=total, unit="chunk", disable=not progress, desc=path.name) as bar,
+          _prepared(steps, raw_chunks(path, chunk_rows), overlap) as prepared):
+        for item in prepared:
+            chunk = item if isinstance(item, RawChunk) else item.chunk
             summary.chunks += 1
             summary.rows_in += len(chunk.frame)
             last_line = chunk.last_line
-            if done.get(chunk.no) == chunk.fingerprint:
+            if isinstance(item, RawChunk):
                 summary.skipped += 1
-                bar.update(1)
-                continue
-            chunk_started = time.perf_counter()
-            with stage("ingest", chunk.no):
-                comments, rejects = parse_chunk(chunk, source_file, column_map, keep_raw)
-            with stage("langid", chunk.no):
-                comments = with_languages(comments)
-            with stage("annotate", chunk.no):
-                annotator = annotator or ThemeAnnotator(embedder, mode=mode)
-                run = run or RunCache.open(store, embedder, annotator)
-                annotated, new_texts = annotate_once(store, embedder, annotator, comments["text"].tolist(), run)
-                themes = annotated.assign(id=comments["id"].to_numpy())[list(schema.COMMENT_THEMES.columns)]
-            with stage("write", chunk.no):
-                write_chunk(store, source_file, chunk, chunk_rows, comments, rejects, themes, new_texts,
-                            time.perf_counter() - chunk_started)
-            summary.comments += len(comments)
-            summary.rejected += len(rejects)
-            summary.new_texts += new_texts
+            else:
+                summary.new_texts += steps.finish(item)
+                summary.comments += len(item.comments)
+                summary.rejected += len(item.rejects)
+                summary.finished_at.append(time.perf_counter() - started)
             bar.update(1)
             bar.set_postfix(rows=summary.rows_in, new_texts=summary.new_texts)
-    _drop_tail(store, source_file, summary.chunks, last_line)
+    _drop_tail(store, path.name, summary.chunks, last_line)
     summary.seconds = time.perf_counter() - started
     return summary
