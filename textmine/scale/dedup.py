@@ -166,7 +166,9 @@ def annotate_once(store: Store, embedder: Embedder, annotator: object, texts: Se
     return by_hash.loc[hashes, COLUMNS].reset_index(drop=True), len(todo)
 
 
-def new_text_count(store: Store, embedder: Embedder, annotator: object, texts: Sequence[str]) -> int:
-    """How many distinct ``texts`` this annotator has not annotated yet (what a run would embed)."""
-    hashes = list(dict.fromkeys(text_hash(t) for t in texts))
-    return len(hashes) - len(_cached(store, annotator_key(annotator, embedder), hashes))
+def new_texts(store: Store, embedder: Embedder, annotator: object, texts: Sequence[str]) -> list[str]:
+    """The distinct ``texts`` this annotator has not annotated yet (what a run would embed), first-seen order."""
+    distinct = list(dict.fromkeys(texts))
+    hashes = [text_hash(t) for t in distinct]
+    known = set(_cached(store, annotator_key(annotator, embedder), hashes)["text_hash"])
+    return [t for t, h in zip(distinct, hashes) if h not in known]
