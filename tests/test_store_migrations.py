@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -112,18 +113,23 @@ def test_a_v1_store_goes_through_every_step_to_the_current_version(v1_store: Pat
         assert store.read("label_feedback")["reviewer"].tolist() == ["Борис"]
 
 
-def test_a_failed_v2_to_v3_step_leaves_the_v2_store_as_it_was(v2_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    step = store_migrations.MIGRATIONS[2]
-
+def _fail_step_halfway(monkeypatch: pytest.MonkeyPatch, path: Path, version: int,
+                       work: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+    """Make the ``version`` step do ``work`` then fail; opening ``path`` for writing raises and the file
+    still records ``version``."""
     def half_done(con: duckdb.DuckDBPyConnection) -> None:
-        step(con)
+        work(con)
         raise RuntimeError("step failed")
 
-    monkeypatch.setitem(store_migrations.MIGRATIONS, 2, half_done)
+    monkeypatch.setitem(store_migrations.MIGRATIONS, version, half_done)
     with pytest.raises(RuntimeError, match="step failed"):
-        Store(v2_store)
-    with duckdb.connect(str(v2_store), read_only=True) as con:
-        assert stored_version(con) == 2
+        Store(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert stored_version(con) == version
+
+
+def test_a_failed_v2_to_v3_step_leaves_the_v2_store_as_it_was(v2_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fail_step_halfway(monkeypatch, v2_store, 2, store_migrations.MIGRATIONS[2])
     assert "reviewer" not in _feedback_columns(v2_store)
 
 
@@ -146,15 +152,8 @@ def test_reading_a_v1_store_leaves_it_as_it_is(v1_store: Path) -> None:
 
 
 def test_a_failed_migration_leaves_the_store_as_it_was(v1_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(con: duckdb.DuckDBPyConnection) -> None:
-        con.execute("ALTER TABLE comments ADD COLUMN half_done VARCHAR")
-        raise RuntimeError("step failed")
-
-    monkeypatch.setitem(store_migrations.MIGRATIONS, 1, broken)
-    with pytest.raises(RuntimeError, match="step failed"):
-        Store(v1_store)
+    _fail_step_halfway(monkeypatch, v1_store, 1, lambda con: con.execute("ALTER TABLE comments ADD COLUMN half_done VARCHAR"))
     with duckdb.connect(str(v1_store), read_only=True) as con:
-        assert stored_version(con) == 1
         columns = [row[0] for row in con.execute("DESCRIBE comments").fetchall()]
         assert "half_done" not in columns
     assert _counts(v1_store) == V1_ROWS
