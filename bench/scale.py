@@ -40,9 +40,8 @@ def _chunked(store, corpus: Path, embedder, annotator, chunk_rows: int, overlap:
     print(f"  {estimate.line()}  [calibration {calibration:.1f} s]")
     summary = process_file(store, corpus, embedder, chunk_rows=chunk_rows, annotator=annotator, overlap=overlap)
     print("\n".join("  " + line for line in summary.lines()))
-    per_chunk = [b - a for a, b in zip([0.0, *summary.finished_at], summary.finished_at)]
     print(f"  {summary.comments / summary.seconds:.0f} comments/s; seconds per chunk: "
-          + ", ".join(f"{s:.1f}" for s in per_chunk))
+          + ", ".join(f"{s:.1f}" for s in summary.chunk_seconds))
     error = estimate.seconds / summary.seconds - 1 if summary.seconds else 0.0
     print(f"  estimate {estimate.seconds:.1f} s vs real {summary.seconds:.1f} s: error {error:+.0%}; {_load()}")
     return summary

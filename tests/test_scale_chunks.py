@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from textmine.embed.cache import embed_with_cache
-from textmine.scale.chunks import process_file
+from textmine.scale.chunks import ChunkedSummary, process_file
 from textmine.scale.dedup import duplicate_report
 from textmine.scale.synth import write_synth
 from textmine.store import Store
@@ -232,3 +232,12 @@ def test_overlap_is_on_by_default_and_the_setting_turns_it_off(corpus: Path, tmp
     assert threads_of_embedding("default") == {"textmine-prepare-ahead"}
     monkeypatch.setenv("TEXTMINE_OVERLAP_CHUNKS", "false")
     assert threads_of_embedding("off") == {"MainThread"}
+
+
+def test_summary_reports_how_chunk_time_moved_from_the_first_to_the_last_tenth() -> None:
+    summary = ChunkedSummary("x.csv", chunks=20, finished_at=[10.0 * i + 0.5 * i * i for i in range(1, 21)])
+    assert summary.chunk_seconds[:3] == [10.5, 11.5, 12.5]
+    line = summary.flatness_line()
+    assert line == "  seconds per chunk: median 20.0; first 2 11.0, last 2 29.0 (+164%)"
+    assert line in summary.lines()
+    assert ChunkedSummary("y.csv", chunks=3, finished_at=[1.0, 2.0, 3.0]).flatness_line() is None

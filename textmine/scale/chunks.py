@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 from tqdm import tqdm
@@ -81,6 +82,21 @@ class ChunkedSummary:
     stage_seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
     finished_at: list[float] = field(default_factory=list)  # seconds from the start as each chunk was written
 
+    @property
+    def chunk_seconds(self) -> list[float]:
+        """Wall seconds of each chunk this run did, in order (from one write to the next)."""
+        return [b - a for a, b in zip([0.0, *self.finished_at], self.finished_at)]
+
+    def flatness_line(self) -> str | None:
+        """How chunk time moved over the run: median of the first and last tenth of chunks, and the change."""
+        seconds = self.chunk_seconds
+        if len(seconds) < 4:
+            return None
+        tenth = max(len(seconds) // 10, 2)
+        first, last = float(np.median(seconds[:tenth])), float(np.median(seconds[-tenth:]))
+        return (f"  seconds per chunk: median {np.median(seconds):.1f}; first {tenth} {first:.1f}, last {tenth} "
+                f"{last:.1f} ({last / first - 1:+.0%})")
+
     def lines(self) -> list[str]:
         """Human-readable summary."""
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in self.stage_seconds.items())
@@ -89,7 +105,8 @@ class ChunkedSummary:
         head = (f"{self.source_file}: {self.chunks} chunks ({self.skipped} already done), {self.rows_in} rows in -> "
                 f"{self.comments} comments, {self.rejected} rejected, {self.new_texts} new distinct texts "
                 f"({self.seconds:.1f} s)")
-        return [head, f"  stages: {stages}"]
+        flatness = self.flatness_line()
+        return [head, f"  stages: {stages}", *([flatness] if flatness else [])]
 
 
 def _check_format(path: Path) -> str:
