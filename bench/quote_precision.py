@@ -46,8 +46,8 @@ def main(store_path: str | None) -> None:
     gold = match_labels(comments, read_labels()).rename(columns={"themes": "gold"})
     coded = comments.merge(gold, on="id").merge(oof, on="text")
     coded["themes"] = [";".join(themes[j] for j in np.argsort(-s) if s[j] >= 0.5) for s in coded["scores"]]
-    coded["theme_scores"] = [json.dumps(dict(zip(themes, map(float, s)))) for s in coded["scores"]]
-    vectors_by_id = dict(zip(comments["id"], comment_vectors))
+    coded["theme_scores"] = [json.dumps(dict(zip(themes, map(float, s), strict=True))) for s in coded["scores"]]
+    vectors_by_id = dict(zip(comments["id"], comment_vectors, strict=True))
     matrix = np.stack([vectors_by_id[i] for i in coded["id"]])
     rng = np.random.default_rng(0)
     rows = []

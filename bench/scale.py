@@ -56,7 +56,7 @@ def _same_output(first: Path, second: Path) -> bool:
             return [store.connection.execute(f"SELECT * FROM {t} ORDER BY {k}").df()
                     for t, k in (("comments", "source_file, source_line"), ("comment_themes", "id"))]
 
-    return all(a.equals(b) for a, b in zip(tables(first), tables(second)))
+    return all(a.equals(b) for a, b in zip(tables(first), tables(second), strict=True))
 
 
 def main() -> None:

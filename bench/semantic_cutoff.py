@@ -40,7 +40,7 @@ def main() -> None:
     print(f"{len(cached.rows)} quotes with vectors; model {model.model_id}")
     queries = model.embed(list(QUERIES), kind="query", show_progress=False)
     totals = {cut: [0, 0] for cut in CUTOFFS}
-    for (query, theme), vector in zip(QUERIES.items(), queries):
+    for (query, theme), vector in zip(QUERIES.items(), queries, strict=True):
         similarity = cached.matrix @ vector
         labelled = np.array([theme in found for found in themes])
         line = (f"{query:22s} {theme:16s} on-theme median {np.median(similarity[labelled]):.3f} "

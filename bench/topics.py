@@ -51,7 +51,7 @@ def theme_lists(texts: list[str], label_paths: list[Path]) -> list[list[str]]:
     frames = [pd.read_csv(path, dtype={"themes": "string"}) for path in label_paths]
     labels = pd.concat(frames, ignore_index=True)
     labels = labels[labels["is_quote"] == 1]
-    by_text = {_key(t): split_themes(th) for t, th in zip(labels["text"], labels["themes"].fillna(""))}
+    by_text = {_key(t): split_themes(th) for t, th in zip(labels["text"], labels["themes"].fillna(""), strict=True)}
     return [by_text.get(_key(t), []) for t in texts]
 
 

@@ -268,7 +268,7 @@ def test_label_review_writes_feedback(store_path: Path, monkeypatch: pytest.Monk
 
 
 def test_corrections_keep_each_comments_latest_decisions() -> None:
-    from textmine.app.data import corrections
+    from textmine.classify.feedback import corrections
 
     decided = pd.DataFrame([
         ("a", "queues", "accept", None, "2026-01-01T10:00:00"), ("a", "costs", "reject", None, "2026-01-01T10:00:00"),
@@ -454,7 +454,7 @@ def test_recommendations_page_counts_top_problems_per_theme(ranked_store: Path, 
     _page(at, "recommendations")
     summary = _frame(at, "Үздік 3 мәселе арасында (қызмет саны)")
     counts = dict(_sql(ranked_store, "SELECT theme, count(*) FROM priorities WHERE kind = 'problem' AND rank <= 3 GROUP BY theme"))
-    shown = dict(zip(summary["Тақырып"], summary["Үздік 3 мәселе арасында (қызмет саны)"]))
+    shown = dict(zip(summary["Тақырып"], summary["Үздік 3 мәселе арасында (қызмет саны)"], strict=True))
     taxonomy = load_taxonomy()
     assert {name: count for name, count in shown.items() if count} == {taxonomy.theme(t).name.kk: c for t, c in counts.items()}
 

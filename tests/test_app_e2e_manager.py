@@ -80,6 +80,7 @@ def test_ranking_opens_the_clicked_service_and_the_edited_brief_downloads(server
         # the preview below the editor renders the committed edit (bold), after the download buttons
         page.locator('[data-testid="stMarkdownContainer"] strong').filter(has_text=EDIT).wait_for(timeout=30_000)
         _wait_idle(page)
+        page.screenshot(path=shots / "author_brief.png")  # the report author's view: the brief being edited
         with page.expect_download(timeout=30_000) as download_info:
             page.get_by_role("button", name="DOCX жүктеу (жоба)").click()
         saved = tmp_path / "brief.docx"

@@ -4,6 +4,7 @@ These tests use the real labelled set and taxonomy with random-free stand-in vec
 embedding model is not the point; quality on real embeddings is measured by ``textmine eval themes``.
 """
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -178,7 +179,7 @@ def test_lemma_terms_are_worked_out_once_per_text_and_the_memo_stays_bounded(mon
     features.remember_lemma_terms(texts + texts)
     assert list(features._ANALYSES) == texts
     lemmas = content_lemmas([texts[0]])[0]
-    assert features.lemma_terms(texts[0]) == tuple(lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:])])
+    assert features.lemma_terms(texts[0]) == tuple(lemmas + [f"{a} {b}" for a, b in pairwise(lemmas)])
     assert "кезек" in features.lemma_terms(texts[0]) and "очередь" in features.lemma_terms(texts[1])
     features.lemma_terms("Ақы өте қымбат")  # a 4th text fits; a 5th empties the memo before it is added
     features.remember_lemma_terms(["Бәрі жақсы", "Всё хорошо"])

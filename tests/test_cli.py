@@ -70,7 +70,7 @@ def test_annotate_keeps_rows_and_order_and_adds_languages(tmp_path):
     assert tagged["themes"].iloc[2] == "" and tagged["polarity"].iloc[2] == ""  # empty comment: nothing assigned
     assert set(tagged["polarity"].iloc[[0, 1, 3]]) <= {"complaint", "suggestion", "praise", "neutral"}
     # every assigned theme names the words it was assigned on
-    for themes, evidence in zip(tagged["themes"], tagged["theme_evidence"]):
+    for themes, evidence in zip(tagged["themes"], tagged["theme_evidence"], strict=True):
         assigned = [t for t in themes.split(";") if t]
         found = json.loads(evidence) if evidence else {}
         assert list(found) == assigned and all(found[t] for t in assigned), (themes, evidence)

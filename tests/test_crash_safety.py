@@ -169,7 +169,7 @@ def test_ingest_killed_at_random_moments_leaves_a_whole_state(surveys: dict[str,
         outcomes.append("new" if state == new_state else "old")
         with Store(store) as opened:  # the rerun
             ingest_table(opened, surveys["new"])
-        for got, want in zip(tables(store), expected):
+        for got, want in zip(tables(store), expected, strict=True):
             pd.testing.assert_frame_equal(got, want)
         assert {p.name for p in tmp_path.iterdir() if p.name.startswith(store.name)} <= {store.name, wal.name}
     print(f"\ningest: {INGEST_TRIALS} trials, {killed} killed mid-run, states after the kill: "

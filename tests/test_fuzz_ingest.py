@@ -124,7 +124,7 @@ def test_any_text_round_trips_or_is_rejected_with_a_reason(tmp_path_factory: pyt
     path.write_bytes(buffer.getvalue().encode("utf-8", "surrogatepass"))
     parsed = read_table(path)
     assert parsed.rows_in == len(texts) == len(parsed.comments) + len(parsed.rejects)
-    for raw_text, line in zip(parsed.comments["raw_text"], parsed.comments["source_line"]):
+    for raw_text, line in zip(parsed.comments["raw_text"], parsed.comments["source_line"], strict=True):
         assert raw_text == texts[line - 2]
     assert parsed.rejects["reason"].str.len().gt(0).all()
 

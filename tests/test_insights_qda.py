@@ -74,6 +74,33 @@ def test_qdpx_is_deterministic(coded: pd.DataFrame, tmp_path: Path) -> None:
     assert read(first) == read(second)
 
 
+def test_a_reviewers_corrections_replace_the_models_codes_and_carry_the_reviewers_name(coded: pd.DataFrame,
+                                                                                    tmp_path: Path) -> None:
+    from textmine.ingest.qdpx import read_qdpx
+
+    first, second, third = coded["id"].iloc[:3]
+    corrected = pd.DataFrame([(first, "costs;queues", "praise", "2026-01-02T10:00:00", "Айгерім"),
+                              (second, "", None, "2026-01-01T10:00:00", None)],
+                             columns=["comment_id", "themes", "polarity", "at", "reviewer"])
+    read = read_qdpx(export_qdpx(coded, tmp_path / "reviewed.qdpx", corrected=corrected))
+    names = dict(read.codes[["guid", "name"]].itertuples(index=False))
+    sources = dict(read.sources[["guid", "name"]].itertuples(index=False))
+    codings = read.codings.assign(code=lambda frame: frame["code"].map(names),
+                                  source=lambda frame: frame["source"].map(sources))
+    by_source = {source: sorted(zip(group["code"], group["user"], strict=True))
+                 for source, group in codings.groupby("source")}
+    taxonomy = load_taxonomy()
+    theme, polarity = ({t.id: t.name.en for t in taxonomy.themes}, {p.id: p.name.en for p in taxonomy.polarities})
+    assert by_source[first] == sorted([(theme["costs"], "Айгерім"), (theme["queues"], "Айгерім"),
+                                       (polarity["praise"], "Айгерім")])
+    model_polarity = coded["polarity"].iloc[1]  # not fixed by the reviewer: still the model's, by textmine
+    assert by_source.get(second, []) == [(polarity[model_polarity], "textmine")]
+    row = coded.iloc[2]  # not reviewed
+    assert by_source[third] == sorted([*((theme[t], "textmine") for t in split_themes(row.themes)),
+                                       (polarity[row.polarity], "textmine")])
+    assert set(read.codings["user"]) == {"textmine", "Айгерім"}
+
+
 def test_unknown_theme_is_rejected(coded: pd.DataFrame, tmp_path: Path) -> None:
     bad = coded.head(3).assign(themes="queues;teleportation")
     with pytest.raises(ValueError, match="teleportation"):

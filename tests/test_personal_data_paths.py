@@ -57,7 +57,7 @@ def database_text(path: Path, skip: frozenset[tuple[str, str]] = frozenset()) ->
     finally:
         con.close()
     return "\n".join(frame.drop(columns=[c for c in frame.columns if (table, c) in skip]).to_csv()
-                     for table, frame in zip(tables, frames))
+                     for table, frame in zip(tables, frames, strict=True))
 
 
 def file_text(path: Path) -> str:
@@ -135,7 +135,7 @@ def stored_rejects(store: Path) -> pd.DataFrame:
 def test_ingest_table_masks_comments_and_rejects_in_the_store(ingested: Path) -> None:
     assert_store_masked(ingested)
     rejects = stored_rejects(ingested)
-    assert list(zip(rejects["source_line"], rejects["reason"])) == REJECTS
+    assert list(zip(rejects["source_line"], rejects["reason"], strict=True)) == REJECTS
     assert "[ИИН]" in rejects["raw"].iloc[0] and "[ТЕЛ]" in rejects["raw"].iloc[0]
     assert "[EMAIL]" in rejects["raw"].iloc[0] and "документы потеряли" in rejects["raw"].iloc[0]
 
@@ -155,7 +155,7 @@ def test_every_export_masks_personal_data(ingested: Path, tmp_path: Path) -> Non
     comments = pd.read_csv(tmp_path / "bundled" / "comments.csv")
     assert comments["text"].str.contains(r"\[ИИН\]").any() and comments["raw_text"].str.contains(r"\[ТЕЛ\]").any()
     rejects = pd.read_csv(tmp_path / "bundled" / "rejects.csv")
-    assert list(zip(rejects["source_line"], rejects["reason"])) == REJECTS
+    assert list(zip(rejects["source_line"], rejects["reason"], strict=True)) == REJECTS
 
 
 def test_the_app_shows_and_exports_no_personal_data(ingested: Path) -> None:
@@ -182,7 +182,7 @@ def test_keep_raw_keeps_the_originals_in_the_store_only(survey: Path, tmp_path: 
     assert raw_text == GOOD
     rejects = stored_rejects(store)
     assert IIN in rejects["raw"].iloc[0] and EMAIL in rejects["raw"].iloc[0]
-    assert list(zip(rejects["source_line"], rejects["reason"])) == REJECTS
+    assert list(zip(rejects["source_line"], rejects["reason"], strict=True)) == REJECTS
     assert not leaks(rows(open_corpus(store), Selection()).to_csv())
     invoke("export", "bundled", "--out-dir", tmp_path / "bundled", "--store", store)
     for path in (tmp_path / "bundled").glob("*.csv"):
@@ -195,7 +195,7 @@ def test_process_masks_comments_and_rejects(survey: Path, tmp_path: Path) -> Non
     assert "2 comments, 3 rejected" in output
     assert_store_masked(store)
     rejects = stored_rejects(store)
-    assert list(zip(rejects["source_line"], rejects["reason"])) == REJECTS
+    assert list(zip(rejects["source_line"], rejects["reason"], strict=True)) == REJECTS
     assert "[ИИН]" in rejects["raw"].iloc[0]
 
 

@@ -119,7 +119,7 @@ def test_labels_round_trip_through_the_store_and_the_sample_is_shared(tmp_path) 
         store.append("coder_labels", agreement.coder_rows("id03", "aigerim", ["queues"], ["queues", "staff_attitude"]))
         from_store = agreement.sample_ids(store_frame(store), "comments", "true", [], 5, seed=7)
     saved = read_table(path, "coder_labels")
-    assert sorted(zip(saved["theme"], saved["present"])) == [("queues", True), ("staff_attitude", False)]
+    assert sorted(zip(saved["theme"], saved["present"], strict=True)) == [("queues", True), ("staff_attitude", False)]
     corpus = open_corpus(path)
     from_app = agreement.sample_ids(corpus.frame, "app_comments", Selection().where, Selection().params, 5, seed=7)
     assert from_store == from_app and len(set(from_app)) == 5

@@ -33,7 +33,7 @@ def test_agreement_prints_the_per_theme_table_for_the_sample(store: Path) -> Non
     with Store(store) as opened:
         ids = agreement.sample_ids(store_frame(opened), "comments", "true", [], 4, 0)
         for coder, chosen in (("aigerim", [["queues"], ["queues"], [], []]), ("boris", [["queues"], [], [], []])):
-            for cid, themes in zip(ids, chosen):
+            for cid, themes in zip(ids, chosen, strict=True):
                 opened.append("coder_labels", agreement.coder_rows(cid, coder, themes, THEMES))
     out = _run("agreement", "--sample", "4", "--seed", "0", "--disagreements", "--store", str(store))
     # queues: 1,1,0,0 vs 1,0,0,0 -> 3 of 4 agree; kappa: po .75, pe .5*.25+.5*.75 = .5 -> (.75-.5)/.5 = .5;

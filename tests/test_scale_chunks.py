@@ -45,7 +45,7 @@ class RuleAnnotator:
     heads = SimpleNamespace(card=SimpleNamespace(training_data_sha1="test", taxonomy_version=1))
 
     def annotate(self, texts: list[str], vectors: np.ndarray) -> pd.DataFrame:
-        themes = [";".join(t for t, v in zip(("queues", "documents"), row[:2]) if v > 0) for row in vectors]
+        themes = [";".join(t for t, v in zip(("queues", "documents"), row[:2], strict=True) if v > 0) for row in vectors]
         return pd.DataFrame({"themes": themes, "theme_scores": [json.dumps({"queues": round(float(r[0]), 3)}) for r in vectors],
                              "theme_uncertain": False,
                              "theme_evidence": [json.dumps({t: [] for t in row.split(";") if t}) for row in themes],
@@ -91,7 +91,7 @@ def test_interrupted_run_resumes_and_equals_an_uninterrupted_one(corpus: Path, t
     assert {no for _, no in calls} == {1, 2}
     first_chunk = set(pd.read_csv(corpus, nrows=100)["text"])
     assert not first_chunk & set(embedder.embedded) - set(pd.read_csv(corpus, skiprows=range(1, 101))["text"])
-    for got, want in zip(_tables(tmp_path / "resumed.duckdb"), _tables(tmp_path / "whole.duckdb")):
+    for got, want in zip(_tables(tmp_path / "resumed.duckdb"), _tables(tmp_path / "whole.duckdb"), strict=True):
         pd.testing.assert_frame_equal(got, want)
 
 

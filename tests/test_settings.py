@@ -83,3 +83,6 @@ def test_the_app_runs_the_streamlit_script_shipped_in_the_package(monkeypatch: p
     script = Path(called[0][called[0].index("run") + 1])
     assert script == Path(str(resources.files("textmine.app") / "streamlit_app.py"))
     assert script.is_relative_to(Path(textmine.__file__).parent) and script.is_file()
+    flags = called[0][called[0].index("run") + 2:]
+    options = dict(zip(flags[::2], flags[1::2], strict=True))  # the upload cap holds outside a checkout
+    assert options["--server.maxUploadSize"] == "20" and options["--client.toolbarMode"] == "minimal"

@@ -90,7 +90,7 @@ def test_opening_a_v2_store_adds_the_reviewer_column_with_old_rows_null(v2_store
         feedback = store.read("label_feedback")
         assert len(feedback) == 4 and feedback["reviewer"].isna().all()
         kazakh = feedback[feedback["comment_id"] == KAZAKH_ID]
-        assert sorted(zip(kazakh["decision"], kazakh["theme"].fillna(""), kazakh["polarity"].fillna(""))) == [
+        assert sorted(zip(kazakh["decision"], kazakh["theme"].fillna(""), kazakh["polarity"].fillna(""), strict=True)) == [
             ("accept", "queues", ""), ("polarity", "", "complaint"), ("reject", "deadlines", "")]
         assert store.read("comments").set_index("id").loc[KAZAKH_ID, "text"] == KAZAKH_TEXT
         store.add_feedback(feedback.head(1).assign(reviewer="Айгерім", at="2027-01-01T00:00:00+00:00"))

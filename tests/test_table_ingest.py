@@ -55,7 +55,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def reasons(parsed: TableParse) -> dict[int, str]:
-    return dict(zip(parsed.rejects["source_line"], parsed.rejects["reason"]))
+    return dict(zip(parsed.rejects["source_line"], parsed.rejects["reason"], strict=True))
 
 
 def error_of(path: Path, **kwargs: object) -> str:
@@ -465,5 +465,5 @@ def test_every_row_is_a_comment_or_a_reject(tmp_path: Path, rows: list[tuple[str
     while data_rows and not any(cell.strip() for cell in data_rows[-1]):
         data_rows.pop()
     assert parsed.rows_in == len(data_rows)
-    by_line = dict(zip(parsed.comments["source_line"], parsed.comments["raw_text"]))
+    by_line = dict(zip(parsed.comments["source_line"], parsed.comments["raw_text"], strict=True))
     assert all(by_line[line] == data_rows[line - 2][0] for line in by_line)

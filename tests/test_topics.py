@@ -100,7 +100,7 @@ def test_subset_clustering(quotes: pd.DataFrame, vectors: np.ndarray) -> None:
 
 
 def test_labels_and_keywords_have_no_stop_words(topics) -> None:
-    for keywords, label in zip(topics.clusters["keywords_kk"], topics.clusters["label_kk"]):
+    for keywords, label in zip(topics.clusters["keywords_kk"], topics.clusters["label_kk"], strict=True):
         assert keywords and label
         assert not set(keywords) & STOP_WORDS
         assert not set(label.split(" · ")) & STOP_WORDS
@@ -108,7 +108,7 @@ def test_labels_and_keywords_have_no_stop_words(topics) -> None:
 
 def test_representatives_belong_to_their_cluster(topics) -> None:
     cluster_of = topics.assignments.set_index("id")["cluster"]
-    for cluster, ids in zip(topics.clusters["cluster"], topics.clusters["representative_ids"]):
+    for cluster, ids in zip(topics.clusters["cluster"], topics.clusters["representative_ids"], strict=True):
         assert ids and all(cluster_of[i] == cluster for i in ids)
 
 
@@ -174,9 +174,9 @@ def test_kazakh_only_clusters_get_derived_russian_labels(quotes: pd.DataFrame, v
     themes = np.where(text.str.contains("кезек"), "queues", np.where(text.str.contains("мерзім"), "deadlines", ""))
     model = TopicClusterer(n_clusters=8)
     result = discover_topics(quotes.assign(lang="kk", themes=themes), vectors, model, ru_reference=reference)
-    theme_of = dict(zip(reference.texts, reference.themes))
+    theme_of = dict(zip(reference.texts, reference.themes, strict=True))
     related = relate_to_themes(result.model.labels_, [t.split(";") if t else [] for t in themes])
-    for row, dominant in zip(result.clusters.itertuples(), related["dominant_theme"]):
+    for row, dominant in zip(result.clusters.itertuples(), related["dominant_theme"], strict=True):
         assert row.label_ru_source == "nearest_ru_phrases" and not row.keywords_ru
         assert row.label_ru and not KAZAKH_LETTERS.search(row.label_ru)
         if isinstance(dominant, str):

@@ -43,7 +43,7 @@ def read_input(input_file: Path, text_column: str | None = None, keep_raw: bool 
     if not keep_raw:
         original = without_personal_data(original, columns=[column])
     texts = [str(text) if row.problem is None and isinstance(text, str) else ""
-             for row, text in zip(raw.rows, original[column])]
+             for row, text in zip(raw.rows, original[column], strict=True)]
     return AnnotationInput(raw, original, texts)
 
 

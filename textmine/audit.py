@@ -117,7 +117,7 @@ class Run:
 
     def count(self, rows_in: int | None = None, processed: int | None = None, rejected: int | None = None) -> None:
         """Add to the run's row counts (called once per input when a run reads several)."""
-        for name, value in zip(_COUNTS, (rows_in, processed, rejected)):
+        for name, value in zip(_COUNTS, (rows_in, processed, rejected), strict=True):
             if value is not None:
                 self.counts[name] = self.counts.get(name, 0) + int(value)
 

@@ -173,14 +173,21 @@ def export_qdpx_command(
     store: StoreOption = None,
     taxonomy: TaxonomyOption = None,
 ) -> None:
-    """Export the coded corpus: comments as sources with attributes, themes as codes, assignments as segments."""
+    """Export the coded corpus: comments as sources with attributes, themes as codes, assignments as segments
+    (a reviewer's corrections in place of the model's codes, coded by that reviewer)."""
+    from textmine.classify.codebook import current_feedback
+    from textmine.classify.feedback import corrections
+    from textmine.classify.taxonomy import load_taxonomy
     from textmine.insights import export_qdpx
     from textmine.pipeline import themed_comments
     from textmine.privacy import without_personal_data
     from textmine.store import Store
 
     with Store(store, read_only=True) as opened:
-        typer.echo(f"wrote {export_qdpx(without_personal_data(themed_comments(opened)), out, memos=opened.read('memos'))}")
+        corrected = corrections(current_feedback(opened.read("label_feedback"), load_taxonomy()))
+        written = export_qdpx(without_personal_data(themed_comments(opened)), out, memos=opened.read("memos"),
+                              corrected=corrected)
+    typer.echo(f"wrote {written} ({len(corrected)} comments with a reviewer's corrections)")
 
 
 @export_app.command("qdc")
@@ -598,10 +605,12 @@ def app_command(
     import sys
     from importlib import resources
 
+    from textmine.app.server_options import command_line_flags
+
     environment = dict(os.environ, **({"TEXTMINE_STORE": str(store.resolve())} if store else {}))
     with resources.as_file(resources.files("textmine.app") / "streamlit_app.py") as app_file:
         command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
-                   "--server.port", str(port), "--server.headless", "true"]
+                   "--server.port", str(port), "--server.headless", "true", *command_line_flags()]
         raise typer.Exit(subprocess.call(command, env=environment))
 
 

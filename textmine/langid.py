@@ -328,7 +328,7 @@ class LanguageTagger:
         Kazakh word it has never seen (``корсетилетин``) is no Russian evidence."""
         new = {w: self._rule_vote(w) for w in words if w not in self._word_cache}
         open_words = [w for w, vote in new.items() if vote == ""]
-        for word, conf in zip(open_words, self._confidences("kkru", [w.lower() for w in open_words])):
+        for word, conf in zip(open_words, self._confidences("kkru", [w.lower() for w in open_words]), strict=True):
             lang, value = next(iter(conf.items()))
             lower = word.lower()
             if value >= WORD_CONFIDENCE and lang == "kk":
@@ -348,7 +348,7 @@ class LanguageTagger:
         words = _WORD.findall(normalise(text))
         self._fill_word_cache(set(words))
         votes: dict[str, str | None] = {}
-        for word, following in zip(words, words[1:] + [""]):
+        for word, following in zip(words, words[1:] + [""], strict=True):
             vote = self._word_cache[word]
             if word.lower() == "не" and following and self._word_cache[following] in ("ru", "loan"):
                 vote = "ru"  # Russian negation; Kazakh «не» (what) is left neutral
@@ -370,9 +370,9 @@ class LanguageTagger:
         by_script = {s: [i for i, x in enumerate(script) if x == s] for s in ("latin", "cyrillic")}
         whole: dict[int, dict[str, float]] = {}
         for name, s in (("latin", "latin"), ("main", "cyrillic")):
-            whole.update(zip(by_script[s], self._confidences(name, [norm[i] for i in by_script[s]])))
+            whole.update(zip(by_script[s], self._confidences(name, [norm[i] for i in by_script[s]]), strict=True))
         self._fill_word_cache({w for i in by_script["cyrillic"] for w in _WORD.findall(norm[i])})
-        decided = {t: self._decide(t, s, whole.get(i, {})) for i, (t, s) in enumerate(zip(norm, script))}
+        decided = {t: self._decide(t, s, whole.get(i, {})) for i, (t, s) in enumerate(zip(norm, script, strict=True))}
         frame = pd.DataFrame([decided[t] for t in texts_norm], columns=["lang", "lang_confidence"], index=index)
         return frame.assign(lang_confidence=frame["lang_confidence"].astype(float).round(3))
 
@@ -435,7 +435,7 @@ def read_testset(path: Path) -> pd.DataFrame:
     missing = [c for c in TESTSET_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"{path}: missing column(s) {missing}; expected {list(TESTSET_COLUMNS)}")
-    for row, (text, lang) in enumerate(zip(frame["text"], frame["lang"]), start=2):
+    for row, (text, lang) in enumerate(zip(frame["text"], frame["lang"], strict=True), start=2):
         if lang not in LANGUAGES:
             raise ValueError(f"{path}, line {row}: lang {lang!r} is not one of {list(LANGUAGES)}")
         if not text.strip():

@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import pandas as pd
 
@@ -70,7 +71,7 @@ def build_vocabulary(texts: Iterable[str]) -> Vocabulary:
         for line in fold(text).split("\n"):
             words = [w.lower() for w in _VOCAB_WORD.findall(line)]
             vocab.words.update(words)
-            vocab.pairs.update(zip(words, words[1:]))
+            vocab.pairs.update(pairwise(words))
     return vocab
 
 

@@ -32,7 +32,7 @@ def short_labels(names: Sequence[object], width: int = 32) -> list[str]:
 
 def _common_words(one: list[str], other: list[str]) -> int:
     count = 0
-    for a, b in zip(one, other):
+    for a, b in zip(one, other, strict=False):
         if a != b:
             break
         count += 1

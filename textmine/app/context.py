@@ -132,7 +132,7 @@ def cluster_labels(ctx: Context, clusters: pd.DataFrame) -> list[str]:
 def keywords(ctx: Context, clusters: pd.DataFrame, n: int = 8) -> list[str]:
     """Each cluster's first ``n`` keywords, the interface language's (Russian outside Kazakh) first."""
     first, second = ("kk", "ru") if ctx.lang == "kk" else ("ru", "kk")
-    return [", ".join([*a, *b][:n]) for a, b in zip(clusters[f"keywords_{first}"], clusters[f"keywords_{second}"])]
+    return [", ".join([*a, *b][:n]) for a, b in zip(clusters[f"keywords_{first}"], clusters[f"keywords_{second}"], strict=True)]
 
 
 def _words(label: str) -> frozenset[str]:

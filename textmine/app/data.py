@@ -26,6 +26,7 @@ from textmine.app.query import (
     vectors,
     with_positions,
 )
+from textmine.classify.feedback import corrections
 from textmine.classify.taxonomy import Taxonomy, load_taxonomy, taxonomy_path
 
 MAX_TOPIC_COMMENTS = 5000
@@ -196,23 +197,6 @@ def feedback(path: Path, version: float) -> pd.DataFrame:
             return schema.empty(schema.LABEL_FEEDBACK)
         found = con.execute('SELECT * FROM label_feedback ORDER BY "at" DESC').df()
     return found.reindex(columns=list(schema.LABEL_FEEDBACK.columns))
-
-
-def corrections(decided: pd.DataFrame) -> pd.DataFrame:
-    """Each reviewed comment's latest correction from ``label_feedback`` rows: ``comment_id``, ``themes``
-    (the accepted themes, ``;``-joined), ``polarity`` (the fixed polarity or ``None``), ``at`` and
-    ``reviewer`` (``None`` for a decision saved before reviewers were recorded)."""
-    if decided.empty:
-        return pd.DataFrame(columns=["comment_id", "themes", "polarity", "at", "reviewer"])
-    latest = decided[decided["at"] == decided.groupby("comment_id")["at"].transform("max")]
-    grouped = latest.groupby("comment_id", sort=False)
-    return pd.DataFrame({
-        "themes": grouped.apply(lambda g: ";".join(sorted(g.loc[g["decision"] == "accept", "theme"])), include_groups=False),
-        "polarity": grouped.apply(lambda g: next(iter(g.loc[g["decision"] == "polarity", "polarity"]), None),
-                                  include_groups=False),
-        "at": grouped["at"].first(),
-        "reviewer": grouped["reviewer"].first(),
-    }).reset_index().sort_values("at", ascending=False, kind="stable").reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -43,11 +43,11 @@ def keyword_themes(comments: pd.DataFrame) -> pd.DataFrame:
     """``COMMENT_THEMES`` rows from keyword rules: a theme scores 0.6-0.9 when its stems occur, else a
     deterministic 0.05-0.45; polarity from praise/suggestion words, complaint otherwise."""
     rows = []
-    for comment_id, text in zip(comments["id"], comments["text"]):
+    for comment_id, text in zip(comments["id"], comments["text"], strict=True):
         lowered = f" {text.lower()} "
         jitter = np.random.default_rng(int(comment_id[:8], 16)).uniform(0.05, 0.45, len(KEYWORDS))
         scores = {}
-        for (theme, stems), low in zip(KEYWORDS.items(), jitter):
+        for (theme, stems), low in zip(KEYWORDS.items(), jitter, strict=True):
             hits = sum(lowered.count(stem) for stem in stems)
             scores[theme] = round(min(0.6 + 0.1 * hits, 0.9) if hits else float(low), 3)
         themes = [theme for theme, score in sorted(scores.items(), key=lambda kv: -kv[1]) if score >= 0.5]
@@ -71,7 +71,7 @@ def recombine(comments: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:
     ratings = pd.array(rng.integers(1, 6, n), dtype="Int64")
     lines = pd.array(np.arange(1, n + 1), dtype="Int64")
     out = base.assign(text=text, raw_text=text, rating=ratings, source_file="synthetic.csv", source_line=lines)
-    out["id"] = [schema.comment_id("synthetic.csv", i, t) for i, t in zip(range(1, n + 1), text)]
+    out["id"] = [schema.comment_id("synthetic.csv", i, t) for i, t in zip(range(1, n + 1), text, strict=True)]
     return out
 
 

@@ -376,7 +376,7 @@ def cached_vectors(corpus: Corpus, hashes: Sequence[str], model_id: str, dim: in
     finally:
         cursor.close()
     matrix = found.column(1).combine_chunks().flatten().to_numpy().reshape(found.num_rows, dim).astype(np.float32)
-    return dict(zip(found.column(0).to_pylist(), matrix))
+    return dict(zip(found.column(0).to_pylist(), matrix, strict=True))
 
 
 def vectors(corpus: Corpus, selection: Selection, model_id: str, dim: int) -> Vectors:

@@ -60,12 +60,12 @@ def index_words(words: pd.DataFrame) -> WordIndex:
     from textmine.topics.lemmas import word_forms
 
     texts, langs = [], []
-    for word, lang in zip(words["word"], words["lang"]):
+    for word, lang in zip(words["word"], words["lang"], strict=True):
         for chosen in (lang,) if lang in LEMMA_LANGS else LEMMA_LANGS:
             texts.append(word)
             langs.append(chosen)
     grouped: dict[str, set[str]] = defaultdict(set)
-    for word, forms in zip(texts, word_forms(texts, langs)):
+    for word, forms in zip(texts, word_forms(texts, langs), strict=True):
         for form in forms:
             grouped[form.lemma.lower()].add(word)
     return WordIndex({lemma: frozenset(found) for lemma, found in grouped.items()})

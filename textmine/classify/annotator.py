@@ -43,7 +43,7 @@ def theme_columns(theme_ids: list[str], scores: np.ndarray,
     JSON object of every theme's score."""
     chosen = scores >= 0.5 if chosen is None else np.asarray(chosen, dtype=bool)
     joined, as_json = [], []
-    for row, picked in zip(scores, chosen):
+    for row, picked in zip(scores, chosen, strict=True):
         order = np.argsort(-row, kind="stable")
         joined.append(";".join(theme_ids[j] for j in order if picked[j]))
         as_json.append(json.dumps({theme_ids[j]: round(float(row[j]), 3) for j in order}))

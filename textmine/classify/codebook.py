@@ -254,7 +254,7 @@ def current_feedback(feedback: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame
     if feedback.empty or not taxonomy.history:
         return feedback
     themes = []
-    for theme, decision in zip(feedback["theme"], feedback["decision"]):
+    for theme, decision in zip(feedback["theme"], feedback["decision"], strict=True):
         if decision not in ("accept", "reject") or not isinstance(theme, str):
             themes.append(theme)
             continue

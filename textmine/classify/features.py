@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ LEMMA_TERMS_LIMIT = 20_000  # a chunk's new texts (<= 10k) and a training set fi
 def _analysis(forms: list[WordForm]) -> Analysis:
     lemmas = [form.lemma for form in forms if form.content]
     folded = {fold_text(form.text): fold_text(form.lemma) for form in forms if form.lemma}
-    return Analysis(tuple(lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:])]),
+    return Analysis(tuple(lemmas + [f"{a} {b}" for a, b in pairwise(lemmas)]),
                     {word: lemma for word, lemma in folded.items() if word != lemma})
 
 
@@ -59,7 +60,7 @@ def remember_lemma_terms(texts: Sequence[str]) -> None:
     missing = [text for text in dict.fromkeys(texts) if text not in _ANALYSES]
     if len(_ANALYSES) + len(missing) > LEMMA_TERMS_LIMIT:
         _ANALYSES.clear()
-    for text, forms in zip(missing, word_forms(missing)):
+    for text, forms in zip(missing, word_forms(missing), strict=True):
         _ANALYSES[text] = _analysis(forms)
 
 

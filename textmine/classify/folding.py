@@ -8,7 +8,7 @@ Folding lower-cases and maps every Kazakh-specific letter to its Russian-keyboar
 from __future__ import annotations
 
 _FOLD = str.maketrans({
-    **dict(zip("әғқңөӛұүһіi", "агкнооуухии")), **dict(zip("ӘҒҚҢӨӚҰҮҺІI", "агкнооуухии")), "ё": "е", "Ё": "е",
+    **dict(zip("әғқңөӛұүһіi", "агкнооуухии", strict=True)), **dict(zip("ӘҒҚҢӨӚҰҮҺІI", "агкнооуухии", strict=True)), "ё": "е", "Ё": "е",
 })
 
 

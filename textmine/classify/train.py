@@ -63,7 +63,7 @@ def apply_feedback(labelled: pd.DataFrame, comments: pd.DataFrame, current: pd.D
 def training_data_sha1(labelled: pd.DataFrame) -> str:
     """A fingerprint of the training set (texts, themes, polarity), recorded on the heads' card."""
     canonical = json.dumps(
-        [[t, sorted(th), p] for t, th, p in zip(labelled["text"], labelled["themes"], labelled["polarity"])],
+        [[t, sorted(th), p] for t, th, p in zip(labelled["text"], labelled["themes"], labelled["polarity"], strict=True)],
         ensure_ascii=False,
     )
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()

@@ -97,7 +97,7 @@ def build_tokenizer(m: Q4Model):
         processors,
     )
 
-    vocab = [(piece, float(score)) for piece, score in zip(m.pieces, m.scores)]
+    vocab = [(piece, float(score)) for piece, score in zip(m.pieces, m.scores, strict=True)]
     tok = Tokenizer(models.Unigram(vocab, unk_id=m.unk, byte_fallback=False))
     tok.normalizer = normalizers.Sequence(
         [normalizers.Precompiled(precompiled_charsmap(m.norm_map)), normalizers.Replace(Regex(" {2,}"), " ")]

@@ -31,6 +31,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import charset_normalizer
@@ -215,7 +216,7 @@ def _header(path: Path, names: list[str]) -> list[str]:
 def _drop_empty_unnamed(columns: list[str], names: list[str], rows: list[RawRow]) -> list[str]:
     """Columns without a header and without any value (e.g. from trailing delimiters) are dropped."""
     filled = {column for row in rows for column, value in row.cells.items() if value.strip()}
-    keep = [column for column, name in zip(columns, names) if clean_name(name) or column in filled]
+    keep = [column for column, name in zip(columns, names, strict=True) if clean_name(name) or column in filled]
     dropped = set(columns) - set(keep)
     for row in rows:
         for column in row.cells.keys() & dropped:
@@ -246,12 +247,12 @@ def _table(path: Path, records: list[tuple[int, list[str]]], ragged: bool = Fals
         if len(values) > len(columns) and _is_blank(values[len(columns):]):
             values = values[:len(columns)]
         if ragged:
-            rows.append(checked_row(line, dict(zip(columns, values))))
+            rows.append(checked_row(line, dict(zip(columns, values, strict=False))))  # short rows: missing cells
         elif values and len(values) != len(columns):
             rows.append(RawRow(line, {}, f"row has {len(values)} fields, the header has {len(columns)}",
                                displayable(json.dumps(values, ensure_ascii=False)[:1000])))
         else:
-            rows.append(checked_row(line, dict(zip(columns, values or [""] * len(columns)))))
+            rows.append(checked_row(line, dict(zip(columns, values or [""] * len(columns), strict=True))))
     return RawTable(_drop_empty_unnamed(columns, names, rows), rows, **how)
 
 
@@ -267,7 +268,7 @@ def sniff_delimiter(text: str) -> str:
     for delimiter in DELIMITERS:
         reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
         try:
-            rows = [row for _, row in zip(range(_SNIFF_ROWS), reader) if row]
+            rows = [row for row in islice(reader, _SNIFF_ROWS) if row]
         except csv.Error:
             continue
         score = sum(len(row) == len(rows[0]) for row in rows) * len(rows[0]) if rows else 0
@@ -375,8 +376,8 @@ def _read_parquet(path: Path) -> RawTable:
     if not columns:
         raise IngestError(path, "the file is empty: no columns")
     values = [_column_values(path, name, table.column(i)) for i, name in enumerate(columns)]
-    rows = [checked_row(number, {column: cell_text(value) for column, value in zip(columns, row)})
-            for number, row in enumerate(zip(*values), start=1)]
+    rows = [checked_row(number, {column: cell_text(value) for column, value in zip(columns, row, strict=True)})
+            for number, row in enumerate(zip(*values, strict=True), start=1)]
     while rows and rows[-1].problem is None and _is_blank(list(rows[-1].cells.values())):
         rows.pop()
     return RawTable(columns, rows)

@@ -124,7 +124,7 @@ def _comments(spans: list[Span], text: str, offsets: list[int], sections: list[S
     quotes = [s for s in spans if s.is_quote]
     contexts = _aspect_contexts(quotes, text, offsets, lines, layout, normalise)
     rows = []
-    for span, context in zip(quotes, contexts):
+    for span, context in zip(quotes, contexts, strict=True):
         line = _line_of(offsets, span.start)
         section = _section_of(sections, line - 1)
         extra = {"region_raw": span.attribution, "speaker": span.speaker,

@@ -299,8 +299,11 @@ def quality_table(lines: list[str], spec: dict, source: str) -> pd.DataFrame:
         found = row.match(lines[i])
         if found:
             values = [parse_decimal(v) for v in found.group("values").split()]
+            if len(values) != len(spec["columns"]):
+                raise IngestError(source, f"line {i + 1}: {len(values)} scores, the table has {len(spec['columns'])} "
+                                          f"columns ({', '.join(spec['columns'])})")
             rows += [{"agency": found.group("agency"), "column": c, "score": v, "source_line": i + 1}
-                     for c, v in zip(spec["columns"], values)]
+                     for c, v in zip(spec["columns"], values, strict=True)]
     else:
         raise IngestError(source, f"table starting at line {start + 1} has no end line '{spec['end']}'")
     return pd.DataFrame(rows, columns=["agency", "column", "score", "source_line"])

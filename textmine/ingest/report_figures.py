@@ -75,7 +75,7 @@ def match_ranking(names: list[str], ranking_names: list[str]) -> list[tuple[int,
     """
     scores = np.array([[fuzz.token_set_ratio(_name_key(a), _name_key(b)) for b in ranking_names] for a in names])
     rows, cols = linear_sum_assignment(-scores)
-    by_row = dict(zip(rows.tolist(), cols.tolist()))
+    by_row = dict(zip(rows.tolist(), cols.tolist(), strict=True))
     return [(by_row[i], float(scores[i, by_row[i]])) for i in range(len(names))]
 
 
@@ -87,7 +87,7 @@ def reconcile(services: pd.DataFrame, ranking: pd.DataFrame) -> pd.DataFrame:
     for column in ("rank", "ranking_name", "ranking_avg_score", "ranking_satisfaction_pct"):
         out[column] = picked[column].to_numpy()
     reconciled, notes = [], []
-    for (_, row), (_, similarity) in zip(out.iterrows(), matches):
+    for (_, row), (_, similarity) in zip(out.iterrows(), matches, strict=True):
         problems = []
         if row["avg_score"] is None or pd.isna(row["avg_score"]) or abs(row["avg_score"] - row["ranking_avg_score"]) > _SCORE_TOLERANCE:
             problems.append(f"avg_score {row['avg_score']} vs table 3 {row['ranking_avg_score']}")

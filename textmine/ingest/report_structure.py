@@ -62,7 +62,7 @@ def find_sections(lines: list[str], layout: ReportLayout, source: str) -> list[S
         raise IngestError(source, f"found {len(sections)} of {count} service sections; section {expected} has no "
                                   f"heading followed by '{first_marker.pattern}'")
     appendix_at = next((j for j in range(sections[-1].start, len(lines)) if appendix.match(lines[j])), len(lines))
-    for section, following in zip(sections, sections[1:] + [None]):
+    for section, following in zip(sections, sections[1:] + [None], strict=True):
         section.end = following.start if following else appendix_at
         for name, pattern in markers.items():
             at = next((j for j in range(section.start, section.end) if pattern.match(lines[j])), None)

@@ -4,7 +4,9 @@
   ``sources/<guid>.txt`` per comment). Comments are text sources carrying their attributes (service,
   agency, region, language, rating, polarity, source line) as variables; services are cases grouping
   their comments; themes and polarities are codes; each assignment is a coded segment spanning the
-  comment's text. Analysts' memos are notes, referenced from their comment's source or theme's code.
+  comment's text, made by the project user ``textmine`` or, for a comment an analyst corrected, by that
+  reviewer (with the reviewer's themes and polarity). Analysts' memos are notes, referenced from their
+  comment's source or theme's code.
 - :func:`export_qdc` / :func:`import_qdc`: the taxonomy as a ``.qdc`` codebook and back.
 
 The XML is written with the standard library following the REFI-QDA 1.0 schemas (element order as in
@@ -33,6 +35,8 @@ _NAMESPACE = uuid.UUID("6f1c9a56-3c1e-4d59-9a53-8f4e1f0a7b21")
 TRAILER = re.compile(r"\[textmine id=(?P<id>[^|\]]+?)(?: \| kk=(?P<kk>[^|\]]*?))?(?: \| ru=(?P<ru>[^|\]]*?))?\]\s*$")
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
             "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39")
+MODEL_CODER = "textmine"  # the project user who made the model's codings
+UNRECORDED_REVIEWER = "reviewer (name not recorded)"  # corrections saved before reviewers were recorded
 VARIABLES = {  # comment column -> (variable name, REFI type)
     "service_no": ("service_no", "Integer"),
     "service_name": ("service", "Text"),
@@ -93,20 +97,31 @@ def note_guid(kind: str, target_id: object, author: str) -> str:
     return guid("note", kind, target_id, author)
 
 
-def _notes(memos: pd.DataFrame, users: ET.Element, stamp: str) -> tuple[ET.Element, dict[tuple[str, str], list[str]]]:
+class _Users:
+    """The project's ``Users`` element: each person (textmine itself, a memo's author, a reviewer) once."""
+
+    def __init__(self, users: ET.Element) -> None:
+        self.element = users
+        self.guids: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        """The GUID of the user called ``name``, added on first use."""
+        if name not in self.guids:
+            self.guids[name] = guid("user", name)
+            ET.SubElement(self.element, _tag(PROJECT_NS, "User"), guid=self.guids[name], name=name)
+        return self.guids[name]
+
+
+def _notes(memos: pd.DataFrame, user: _Users, stamp: str) -> tuple[ET.Element, dict[tuple[str, str], list[str]]]:
     """Each memo as a ``Note`` in a ``Notes`` element (its author a ``User``), and (kind, target id) -> the
     GUIDs of the notes to reference."""
     notes = ET.Element(_tag(PROJECT_NS, "Notes"))
-    authors = {}
     refs: dict[tuple[str, str], list[str]] = {}
     for memo in memos.sort_values(["target_kind", "target_id", "author"]).itertuples():
-        if memo.author not in authors:
-            authors[memo.author] = guid("user", "memo", memo.author)
-            ET.SubElement(users, _tag(PROJECT_NS, "User"), guid=authors[memo.author], name=memo.author)
         key = note_guid(memo.target_kind, memo.target_id, memo.author)
         note = ET.SubElement(notes, _tag(PROJECT_NS, "Note"), guid=key,
                              name=f"{memo.target_kind} {memo.target_id}: {memo.author}",
-                             creatingUser=authors[memo.author], creationDateTime=memo.at or stamp)
+                             creatingUser=user(memo.author), creationDateTime=memo.at or stamp)
         ET.SubElement(note, _tag(PROJECT_NS, "PlainTextContent")).text = memo.text
         refs.setdefault((memo.target_kind, str(memo.target_id)), []).append(key)
     return notes, refs
@@ -117,32 +132,54 @@ def _present(value: object) -> bool:
         and str(value) != ""
 
 
+def _coders(coded: pd.DataFrame, corrected: pd.DataFrame | None) -> pd.DataFrame:
+    """``coded`` with reviewers' corrections applied (their themes, their polarity when they fixed it) and who
+    coded each comment's themes (``theme_coder``) and polarity (``polarity_coder``): the reviewer, or textmine."""
+    coded = coded.assign(theme_coder=MODEL_CODER, polarity_coder=MODEL_CODER)
+    if corrected is None or corrected.empty:
+        return coded
+    by_id = corrected.assign(comment_id=corrected["comment_id"].astype(str)).set_index("comment_id")
+    hit = coded["id"].astype(str).map(lambda comment_id: comment_id in by_id.index).to_numpy()
+    found = by_id.loc[coded.loc[hit, "id"].astype(str)]
+    reviewers = found["reviewer"].map(lambda name: name if isinstance(name, str) and name.strip() else UNRECORDED_REVIEWER)
+    fixed = found["polarity"].map(_present).to_numpy()
+    coded.loc[hit, "themes"] = found["themes"].to_numpy()
+    coded.loc[hit, "theme_coder"] = reviewers.to_numpy()
+    rows = coded.index[hit][fixed]
+    coded.loc[rows, "polarity"] = found["polarity"].to_numpy()[fixed]
+    coded.loc[rows, "polarity_coder"] = reviewers.to_numpy()[fixed]
+    return coded
+
+
 def project_xml(coded: pd.DataFrame, taxonomy: Taxonomy | None = None, name: str = "textmine corpus",
-                created: datetime | None = None, memos: pd.DataFrame | None = None) -> tuple[bytes, dict[str, str]]:
+                created: datetime | None = None, memos: pd.DataFrame | None = None,
+                corrected: pd.DataFrame | None = None) -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` XML and the source files (``sources/<guid>.txt`` -> text) of a coded corpus.
 
     ``coded`` has comment columns plus ``themes`` and ``polarity``; theme ids must be in the taxonomy.
     ``memos`` (store table ``memos``) become notes referenced from their comment's source or theme's code;
     memos on services are notes named ``service N: author`` (a REFI-QDA case takes no note).
+    ``corrected`` (:func:`textmine.classify.feedback.corrections`) replaces a reviewed comment's codes by the
+    reviewer's, coded by that reviewer as a project user; other codings are the user ``textmine``'s.
     """
     taxonomy = taxonomy or load_taxonomy()
     known = set(taxonomy.theme_ids)
+    coded = _coders(coded, corrected)
     for row in coded.itertuples():
         unknown = [t for t in split_themes(row.themes) if t not in known]
         if unknown:
             raise ValueError(f"comment {row.id}: themes {', '.join(unknown)} are not in taxonomy version "
                              f"{taxonomy.version}")
-    user = guid("user", "textmine")
     stamp = (created or datetime(2000, 1, 1, tzinfo=UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     ET.register_namespace("", PROJECT_NS)
-    root = ET.Element(_tag(PROJECT_NS, "Project"), name=name, origin="textmine", creatingUserGUID=user,
-                      creationDateTime=stamp)
-    users = ET.SubElement(root, _tag(PROJECT_NS, "Users"))
-    ET.SubElement(users, _tag(PROJECT_NS, "User"), guid=user, name="textmine")
+    root = ET.Element(_tag(PROJECT_NS, "Project"), name=name, origin="textmine",
+                      creatingUserGUID=guid("user", MODEL_CODER), creationDateTime=stamp)
+    user = _Users(ET.SubElement(root, _tag(PROJECT_NS, "Users")))
+    user(MODEL_CODER)
     memos = memos if memos is not None else pd.DataFrame(columns=["target_kind", "target_id", "author", "text", "at"])
     memos = memos[(memos["target_kind"] != "quote") | memos["target_id"].isin(coded["id"].astype(str))]
     memos = memos[(memos["target_kind"] != "theme") | memos["target_id"].isin(known)]
-    notes, refs = _notes(memos, users, stamp)
+    notes, refs = _notes(memos, user, stamp)
     theme_notes = {target: guids for (kind, target), guids in refs.items() if kind == "theme"}
     _codes(ET.SubElement(root, _tag(PROJECT_NS, "CodeBook")), PROJECT_NS, taxonomy, with_polarity=True,
            notes=theme_notes)
@@ -167,19 +204,19 @@ def project_xml(coded: pd.DataFrame, taxonomy: Taxonomy | None = None, name: str
         source_guid = guid("source", record["id"])
         files[f"sources/{source_guid}.txt"] = record["text"]
         source = ET.SubElement(sources, _tag(PROJECT_NS, "TextSource"), guid=source_guid, name=str(record["id"]),
-                               plainTextPath=f"internal://{source_guid}.txt", creatingUser=user,
+                               plainTextPath=f"internal://{source_guid}.txt", creatingUser=user(MODEL_CODER),
                                creationDateTime=stamp)
-        codes = [("theme", t) for t in split_themes(record.get("themes"))]
+        codes = [("theme", t, record["theme_coder"]) for t in split_themes(record.get("themes"))]
         if _present(record.get("polarity")):
-            codes.append(("polarity", record["polarity"]))
+            codes.append(("polarity", record["polarity"], record["polarity_coder"]))
         if codes:
             selection = ET.SubElement(source, _tag(PROJECT_NS, "PlainTextSelection"),
                                       guid=guid("selection", record["id"]), name=record["text"][:60],
-                                      startPosition="0", endPosition=str(len(record["text"])), creatingUser=user,
-                                      creationDateTime=stamp)
-            for kind, code in codes:
+                                      startPosition="0", endPosition=str(len(record["text"])),
+                                      creatingUser=user(MODEL_CODER), creationDateTime=stamp)
+            for kind, code, coder in codes:
                 coding = ET.SubElement(selection, _tag(PROJECT_NS, "Coding"), guid=guid("coding", record["id"], code),
-                                       creatingUser=user, creationDateTime=stamp)
+                                       creatingUser=user(coder), creationDateTime=stamp)
                 ET.SubElement(coding, _tag(PROJECT_NS, "CodeRef"), targetGUID=guid(kind, code))
         _note_refs(source, refs.get(("quote", str(record["id"])), []))
         for column, (variable, kind) in present.items():
@@ -192,9 +229,11 @@ def project_xml(coded: pd.DataFrame, taxonomy: Taxonomy | None = None, name: str
 
 
 def export_qdpx(coded: pd.DataFrame, path: Path | str, taxonomy: Taxonomy | None = None,
-                name: str = "textmine corpus", memos: pd.DataFrame | None = None) -> Path:
-    """Write the coded corpus as a REFI-QDA ``.qdpx`` project (see the module docstring), ``memos`` as notes."""
-    xml, files = project_xml(coded, taxonomy, name, memos=memos)
+                name: str = "textmine corpus", memos: pd.DataFrame | None = None,
+                corrected: pd.DataFrame | None = None) -> Path:
+    """Write the coded corpus as a REFI-QDA ``.qdpx`` project (see the module docstring), ``memos`` as notes,
+    reviewers' ``corrected`` codes in place of the model's."""
+    xml, files = project_xml(coded, taxonomy, name, memos=memos, corrected=corrected)
     path = Path(path)
     with atomic.atomic_path(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", xml)

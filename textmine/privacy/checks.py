@@ -16,7 +16,7 @@ def check_digit(first11: str) -> int | None:
     """The IIN/BIN control digit of 11 digits (weights 1..11, then 3..11,1,2); ``None`` when none exists."""
     digits = [int(char) for char in first11]
     for weights in (_WEIGHTS_1, _WEIGHTS_2):
-        remainder = sum(d * w for d, w in zip(digits, weights)) % 11
+        remainder = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
         if remainder != 10:
             return remainder
     return None

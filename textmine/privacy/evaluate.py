@@ -44,7 +44,7 @@ def _scores(gold: list[set[Span]], pred: list[set[Span]], kind: str | None) -> d
         return any(span[2] == o[2] and span[0] < o[1] and o[0] < span[1] for o in others)
 
     tp = fp = fn = overlap_tp_pred = overlap_tp_gold = 0
-    for gold_spans, pred_spans in zip(gold, pred):
+    for gold_spans, pred_spans in zip(gold, pred, strict=True):
         g, p = pick(gold_spans), pick(pred_spans)
         tp, fp, fn = tp + len(g & p), fp + len(p - g), fn + len(g - p)
         overlap_tp_pred += sum(overlaps(span, g) for span in p)
@@ -71,9 +71,9 @@ def evaluate_pii(testset: Path | pd.DataFrame = TESTSET) -> pd.DataFrame:
     for lang in LANGS:
         chosen = (frame["lang"] == lang).to_numpy()
         rows.append({"scope": "lang", "name": lang, **_scores(
-            [g for g, keep in zip(gold, chosen) if keep], [p for p, keep in zip(pred, chosen) if keep], None)})
+            [g for g, keep in zip(gold, chosen, strict=True) if keep], [p for p, keep in zip(pred, chosen, strict=True) if keep], None)})
     rows.append({"scope": "overall", "name": "all", **_scores(gold, pred, None)})
-    clean = [bool(p) for g, p in zip(gold, pred) if not g]
+    clean = [bool(p) for g, p in zip(gold, pred, strict=True) if not g]
     result = pd.DataFrame(rows)
     result["clean_flagged"] = sum(clean) / len(clean) if clean else 0.0
     return result.round(3)

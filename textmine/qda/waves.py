@@ -172,7 +172,7 @@ def synthetic_wave(comments: pd.DataFrame, themes: pd.DataFrame, wave: str, shif
     copies = coded.loc[picked].reset_index(drop=True)
     lines = pd.Series(range(1, len(copies) + 1))
     ids = [schema.comment_id(source_file, line, f"{text}\x1f{old}")
-           for line, text, old in zip(lines, copies["raw_text"], copies["id"])]
+           for line, text, old in zip(lines, copies["raw_text"], copies["id"], strict=True)]
     extra = [json.dumps({"synthetic": True, "copied_from": old}) for old in copies["id"]]
     new_comments = copies[list(schema.COMMENTS.columns)].assign(
         id=ids, source_file=source_file, source_line=lines.to_numpy(), channel=SYNTHETIC_CHANNEL, extra=extra, date=None)

@@ -69,7 +69,7 @@ def is_word(form: WordForm, stop: frozenset[str]) -> bool:
 
 def lemmatised(texts: Sequence[str], langs: Sequence[str | None]) -> tuple[list[list[WordForm]], list[str]]:
     """Each text's word forms and the language it was lemmatised in (``kk`` or ``ru``; others guessed)."""
-    chosen = [lang if lang in LANGS else guess_language(text) for text, lang in zip(texts, langs)]
+    chosen = [lang if lang in LANGS else guess_language(text) for text, lang in zip(texts, langs, strict=True)]
     return word_forms(list(texts), chosen), chosen
 
 
@@ -77,7 +77,7 @@ def frequencies(forms: list[list[WordForm]], langs: Sequence[str], stops: dict[s
     """Content lemmas with ``count`` (occurrences) and ``comments`` (comments using them), most frequent first."""
     count: Counter[str] = Counter()
     comments: Counter[str] = Counter()
-    for words, lang in zip(forms, langs):
+    for words, lang in zip(forms, langs, strict=True):
         lemmas = [form.lemma.lower() for form in words if is_word(form, stops[lang])]
         count.update(lemmas)
         comments.update(set(lemmas))
@@ -95,7 +95,7 @@ def kwic(ids: Sequence[str], forms: list[list[WordForm]], word: str, window: int
         raise ValueError("keyword in context needs a word")
     wanted = {word} | {forms_[0].lemma.lower() for lang in LANGS for forms_ in word_forms([word], [lang]) if forms_}
     rows = []
-    for comment_id, words in zip(ids, forms):
+    for comment_id, words in zip(ids, forms, strict=True):
         for i, form in enumerate(words):
             if form.text.lower() in wanted or form.lemma.lower() in wanted:
                 rows.append({"comment_id": comment_id, "left": " ".join(f.text for f in words[max(0, i - window):i]),

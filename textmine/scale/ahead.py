@@ -34,7 +34,7 @@ class Prefilled:
         ready = self.vectors if kind == "passage" else {}
         missing = [t for t in dict.fromkeys(texts) if t not in ready]
         if missing:
-            ready = {**ready, **zip(missing, self.embedder.embed(missing, kind, batch_size, show_progress))}
+            ready = {**ready, **zip(missing, self.embedder.embed(missing, kind, batch_size, show_progress), strict=True)}
         return np.array([ready[t] for t in texts], dtype=np.float32).reshape(len(texts), self.dim)
 
 
@@ -50,8 +50,8 @@ class EmbedAhead:
         distinct = list(dict.fromkeys(texts))
         hashes = [text_hash(t) for t in distinct]
         known = self.annotated.may_hold(hashes) | self.embedded.may_hold(hashes)
-        todo = [t for t, seen in zip(distinct, known) if not seen]
-        self.embedded.add(h for h, seen in zip(hashes, known) if not seen)
+        todo = [t for t, seen in zip(distinct, known, strict=True) if not seen]
+        self.embedded.add(h for h, seen in zip(hashes, known, strict=True) if not seen)
         vectors = [self.embedder.embed(todo[start:start + PIECE], show_progress=False)
                    for start in range(0, len(todo), PIECE)]
-        return Prefilled(self.embedder, dict(zip(todo, (row for piece in vectors for row in piece))))
+        return Prefilled(self.embedder, dict(zip(todo, (row for piece in vectors for row in piece), strict=True)))

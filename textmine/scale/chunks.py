@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -85,7 +86,7 @@ class ChunkedSummary:
     @property
     def chunk_seconds(self) -> list[float]:
         """Wall seconds of each chunk this run did, in order (from one write to the next)."""
-        return [b - a for a, b in zip([0.0, *self.finished_at], self.finished_at)]
+        return [b - a for a, b in pairwise([0.0, *self.finished_at])]
 
     def flatness_line(self) -> str | None:
         """How chunk time moved over the run: median of the first and last tenth of chunks, and the change."""
@@ -171,7 +172,7 @@ def parse_chunk(chunk: RawChunk, source_file: str, column_map: Mapping[str, str]
     offset = chunk.first_line - 1
     comments = parsed.comments.assign(source_file=source_file, source_line=parsed.comments["source_line"] + offset)
     comments["id"] = [schema.comment_id(source_file, int(line), raw)
-                      for line, raw in zip(comments["source_line"], comments["raw_text"])]
+                      for line, raw in zip(comments["source_line"], comments["raw_text"], strict=True)]
     rejects = parsed.rejects.assign(source_file=source_file, source_line=parsed.rejects["source_line"] + offset)
     return for_store(comments, rejects, keep_raw)
 

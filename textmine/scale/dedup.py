@@ -126,7 +126,7 @@ def _known_rows(store: Store, key: str, hashes: list[str], run: RunCache | None)
     distinct = list(dict.fromkeys(hashes))
     in_memo = [h for h in distinct if h in run.memo]
     rest = [h for h in distinct if h not in run.memo]
-    asked = [h for h, maybe in zip(rest, run.annotated.may_hold(rest)) if maybe] if rest else []
+    asked = [h for h, maybe in zip(rest, run.annotated.may_hold(rest), strict=True) if maybe] if rest else []
     memo_rows = pd.DataFrame([run.memo[h] for h in in_memo], columns=list(COLUMNS)).assign(text_hash=in_memo)
     found = _cached(store, key, asked) if asked else memo_rows.iloc[:0]
     rows = pd.concat([memo_rows[["text_hash", *COLUMNS]], found], ignore_index=True)
@@ -146,7 +146,7 @@ def annotate_once(store: Store, embedder: Embedder, annotator: object, texts: Se
     hashes = [text_hash(t) for t in texts]
     cached = _known_rows(store, key, hashes, run)
     known = set(cached["text_hash"])
-    todo = {h: t for h, t in zip(hashes, texts) if h not in known}
+    todo = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
     if todo:
         new_texts = list(todo.values())
         vectors = embed_with_cache(store, embedder, new_texts, show_progress=False,
@@ -171,4 +171,4 @@ def new_texts(store: Store, embedder: Embedder, annotator: object, texts: Sequen
     distinct = list(dict.fromkeys(texts))
     hashes = [text_hash(t) for t in distinct]
     known = set(_cached(store, annotator_key(annotator, embedder), hashes)["text_hash"])
-    return [t for t, h in zip(distinct, hashes) if h not in known]
+    return [t for t, h in zip(distinct, hashes, strict=True) if h not in known]

@@ -65,14 +65,14 @@ def load_pools(data: Path | None = None) -> Pools:
 
     data = Path(data) if data is not None else settings().resolve(DATA)
     comments = pd.read_csv(data / "comments" / "comments.csv", usecols=["text", "polarity"])
-    polarity_of = dict(zip(comments["text"], comments["polarity"]))
+    polarity_of = dict(zip(comments["text"], comments["polarity"], strict=True))
     parallel = pd.concat([pd.read_csv(p) for p in sorted((data / "eval").glob("parallel_kk_ru*.csv"))])
     mixed = pd.read_csv(data / "labels" / "mixed_renderings.csv")
     kk = [(s, pol) for text, pol in polarity_of.items() for s in [text, *_sentences(text)[:3]]]
     pools = {
         "kk": kk,
-        "ru": [(ru, polarity_of.get(k, "neutral")) for k, ru in zip(parallel["kk"], parallel["ru"])],
-        "mixed": [(m, polarity_of.get(k, "neutral")) for k, m in zip(mixed["kk"], mixed["mixed"])],
+        "ru": [(ru, polarity_of.get(k, "neutral")) for k, ru in zip(parallel["kk"], parallel["ru"], strict=True)],
+        "mixed": [(m, polarity_of.get(k, "neutral")) for k, m in zip(mixed["kk"], mixed["mixed"], strict=True)],
         "kk_letterless": [(s.translate(LETTERLESS), pol) for s, pol in kk],
         "short": [*SHORT["kk"], *SHORT["ru"], *((s.translate(LETTERLESS), p) for s, p in SHORT["kk"][:4])],
     }
@@ -112,9 +112,9 @@ def synth_corpus(n: int, seed: int = 0, pools: Pools | None = None) -> pd.DataFr
         if name != "short":
             joined = rows[rng.random(len(rows)) < JOIN_SHARE]
             second = texts[rng.integers(0, len(texts), len(joined))]
-            text[joined] = [f"{a}. {b}" for a, b in zip(text[joined], second)]
+            text[joined] = [f"{a}. {b}" for a, b in zip(text[joined], second, strict=True)]
     typo = np.flatnonzero((rng.random(n) < TYPO_SHARE) & (lang != names.index("short")))
-    text[typo] = [_typo(t, w, k) for t, w, k in zip(text[typo], rng.random(len(typo)), rng.integers(0, 3, len(typo)))]
+    text[typo] = [_typo(t, w, k) for t, w, k in zip(text[typo], rng.random(len(typo)), rng.integers(0, 3, len(typo)), strict=True)]
     cumulative = np.cumsum(np.array([RATING_P[p] for p in POLARITIES]), axis=1)
     rating = (rng.random(n)[:, None] > cumulative[polarity]).sum(axis=1) + 1
     services = pools.services

@@ -64,7 +64,7 @@ def discover_topics(
     labels = model.labels_
     texts = comments["text"].tolist()
     given = comments["lang"].tolist() if "lang" in comments else [None] * len(texts)
-    langs = [lang if lang in ("kk", "ru") else guess_language(text) for text, lang in zip(texts, given)]
+    langs = [lang if lang in ("kk", "ru") else guess_language(text) for text, lang in zip(texts, given, strict=True)]
     lemmas = content_lemmas(texts, langs)
     keywords = {
         lang: class_tfidf([terms if comment_lang == lang else [] for terms, comment_lang in zip(lemmas, langs, strict=True)], labels, n_keywords)

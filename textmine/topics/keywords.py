@@ -19,7 +19,7 @@ def class_tfidf(docs: Sequence[Sequence[str]], labels: np.ndarray, top_n: int = 
     clusters = sorted({int(c) for c in labels} - {OUTLIER})
     counts: dict[int, Counter[str]] = {c: Counter() for c in clusters}
     doc_counts: dict[int, Counter[str]] = {c: Counter() for c in clusters}
-    for terms, label in zip(docs, labels):
+    for terms, label in zip(docs, labels, strict=True):
         if label != OUTLIER:
             counts[int(label)].update(terms)
             doc_counts[int(label)].update(set(terms))

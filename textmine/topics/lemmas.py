@@ -95,7 +95,7 @@ def word_forms(texts: Sequence[str], langs: Sequence[str | None] | None = None) 
         raise ValueError(f"got {len(texts)} texts but {len(langs)} languages")
     chosen = [
         lang if lang in ("kk", "ru") else guess_language(text)
-        for text, lang in zip(texts, langs if langs is not None else [None] * len(texts))
+        for text, lang in zip(texts, langs if langs is not None else [None] * len(texts), strict=True)
     ]
     result: list[list[WordForm]] = [[] for _ in texts]
     for lang in ("kk", "ru"):
@@ -104,7 +104,7 @@ def word_forms(texts: Sequence[str], langs: Sequence[str | None] | None = None) 
         # Strings spaCy interns for new words are freed when the zone closes; without it the vocabulary
         # grows with every distinct word (typos included) of a long run.
         with _ONE_AT_A_TIME, nlp.memory_zone():
-            for i, doc in zip(rows, nlp.pipe(texts[i] for i in rows)):
+            for i, doc in zip(rows, nlp.pipe(texts[i] for i in rows), strict=True):
                 result[i] = [
                     WordForm(token.text, str(token.lemma_.lower() if lang == "ru" else token.lemma_),
                              sum(c.isalpha() for c in token.text) > 1 and not _is_stop(lang, token.text, token.lemma_))

@@ -99,7 +99,7 @@ def nearest_ru_labels(
     dominant = dict.fromkeys(clusters)
     if themes is not None:
         relation = relate_to_themes(labels, themes)
-        dominant.update(zip(relation["cluster"], relation["dominant_theme"]))
+        dominant.update(zip(relation["cluster"], relation["dominant_theme"], strict=True))
     lemmas = content_lemmas(reference.texts, ["ru"] * len(reference.texts))
     result: dict[int, tuple[str, list[str]]] = {}
     for row, c in enumerate(clusters):

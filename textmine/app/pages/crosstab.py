@@ -56,7 +56,7 @@ def render(ctx: Context) -> None:
         st.caption(ctx.t("pct_note"))
     table_key = f"xt_table_{attribute}_{mode}"
     number = st.column_config.NumberColumn(format="%d" if mode == "counts" else "%.1f%%")
-    labels = dict(zip(view.columns, shown.columns))
+    labels = dict(zip(view.columns, shown.columns, strict=True))
     st.dataframe(view, key=table_key, on_select=lambda: _pick_cell(table_key, themes, labels), selection_mode="single-cell",
                  column_config={column: number for column in view.columns})
     st.subheader(ctx.t("open_cell"))

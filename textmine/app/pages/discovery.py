@@ -40,7 +40,7 @@ def render(ctx: Context) -> None:
     clusters = found.clusters
     only = st.checkbox(ctx.t("candidates_only"), key="dc_only")
     shown = clusters[clusters["new_theme_candidate"].fillna(False)] if only else clusters
-    labels = dict(zip(clusters["cluster"], cluster_labels(ctx, clusters)))
+    labels = dict(zip(clusters["cluster"], cluster_labels(ctx, clusters), strict=True))
     st.dataframe(pd.DataFrame({
         ctx.t("cluster"): shown["cluster"].to_numpy(),
         ctx.t("label"): shown["cluster"].map(labels).to_numpy(),

@@ -55,7 +55,7 @@ def render(ctx: Context) -> None:
         return
     shares["theme_name"] = shares["theme"].map(ctx.theme_name)
     services = shares.drop_duplicates("service_no").sort_values("service_no")
-    short = dict(zip(services["service_no"], short_labels(services["service_name"].astype(str).tolist(), width=40)))
+    short = dict(zip(services["service_no"], short_labels(services["service_name"].astype(str).tolist(), width=40), strict=True))
     shares["service"] = [f"{int(n)}. {short[n]}" for n in shares["service_no"]]
     st.subheader(ctx.t("service_theme_heatmap"))
     st.altair_chart(alt.Chart(shares).mark_rect().encode(

@@ -48,7 +48,7 @@ def with_clusters(ctx: Context, selection: Selection) -> Selection:
     found = data.topics(str(ctx.path), ctx.version, sample)
     if found is None:
         return selection
-    labels = dict(zip(found.clusters["cluster"], cluster_labels(ctx, found.clusters)))
+    labels = dict(zip(found.clusters["cluster"], cluster_labels(ctx, found.clusters), strict=True))
     picked = st.multiselect(ctx.t("cluster"), list(labels), format_func=lambda c: f"{c}: {labels[c]}", key="q_cluster",
                             placeholder=ctx.t("choose"))
     if not picked:

@@ -42,7 +42,7 @@ def render(ctx: Context) -> None:
         return
     names = ctx.corpus.services.set_index("service_no")["service_name"] if len(ctx.corpus.services) else pd.Series(dtype=str)
     numbers = sorted(problems["service_no"].unique())
-    short = dict(zip(numbers, short_labels([names.get(n, "") for n in numbers], width=40)))
+    short = dict(zip(numbers, short_labels([names.get(n, "") for n in numbers], width=40), strict=True))
     problems = problems.assign(theme_name=problems["theme"].map(ctx.theme_name),
                                service=problems["service_no"].map(lambda n: f"{n}. {names.get(n, '')}"),
                                service_label=problems["service_no"].map(lambda n: f"{n}. {short[n]}"))
@@ -92,7 +92,7 @@ def _top_problems(ctx: Context, problems: pd.DataFrame) -> None:
         st.warning(ctx.t("few_comments_warning"))
     st.dataframe(pd.DataFrame({
         ctx.t("service"): top["service_label"],
-        ctx.t("theme"): [FEW * flag + name for flag, name in zip(few, top["theme_name"])],
+        ctx.t("theme"): [FEW * flag + name for flag, name in zip(few, top["theme_name"], strict=True)],
         ctx.t("recommendation"): [templates.sentence(theme, "problem", lang) for theme in top["theme"]],
         ctx.t("priority_order"): top["rank"], ctx.t("priority"): top["score"],
         ctx.t("complaints"): top["n_comments"], ctx.t("service_comments"): top["n_group"],

@@ -14,6 +14,7 @@ from textmine.app import data
 from textmine.app.context import Context
 from textmine.app.insights_adapter import escape_markdown
 from textmine.app.query import count, rows, rows_by_ids, theme_scores, with_ids
+from textmine.classify.feedback import corrections
 
 POSITION = "review_pos"
 SAVED = "review_saved"
@@ -31,7 +32,7 @@ def render(ctx: Context) -> None:
     reviewer = st.sidebar.text_input(ctx.t("reviewer_name"), key=REVIEWER).strip()
     if SAVED in st.session_state:
         st.success(st.session_state.pop(SAVED))
-    corrected = data.corrections(data.feedback(ctx.path, ctx.version))
+    corrected = corrections(data.feedback(ctx.path, ctx.version))
     reviewed_ids = corrected["comment_id"].tolist()
     total = count(ctx.corpus, ctx.selection)
     reviewed = count(ctx.corpus, with_ids(ctx.selection, reviewed_ids)) if reviewed_ids else 0

@@ -60,9 +60,9 @@ def _ranking(ctx: Context, services: pd.DataFrame) -> pd.DataFrame:
         names = short_labels(lowest["service_name"].tolist(), width=70)
         st.warning(ctx.t("worst_rated", services="; ".join(
             f"{row.service_no}. {name} — {row.avg_score:.2f}, {row.rank} / {out_of}"
-            for row, name in zip(lowest.itertuples(), names))), icon="⚠️")
+            for row, name in zip(lowest.itertuples(), names, strict=True))), icon="⚠️")
     view = pd.DataFrame({
-        ctx.t("service"): [f"{no}. {name}" for no, name in zip(table["service_no"], table["service_name"])],
+        ctx.t("service"): [f"{no}. {name}" for no, name in zip(table["service_no"], table["service_name"], strict=True)],
         ctx.t("avg_score"): table["avg_score"], ctx.t("satisfaction"): table["satisfaction_pct"],
         ctx.t("change_avg"): table["delta_avg"], ctx.t("change_satisfaction"): table["delta_satisfaction"],
         ctx.t("rank_of"): table["rank"], ctx.t("comments"): table["comments"],
