@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -241,3 +242,11 @@ def test_summary_reports_how_chunk_time_moved_from_the_first_to_the_last_tenth()
     assert line == "  seconds per chunk: median 20.0; first 2 11.0, last 2 29.0 (+164%)"
     assert line in summary.lines()
     assert ChunkedSummary("y.csv", chunks=3, finished_at=[1.0, 2.0, 3.0]).flatness_line() is None
+
+
+def test_messages_about_columns_name_the_source_file_once(corpus: Path, tmp_path: Path,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="textmine.ingest.table"), Store(tmp_path / "s.duckdb") as store:
+        run(store, corpus, HashEmbedder(), chunk_rows=100, overlap=False)
+    extra = [r.getMessage() for r in caplog.records if "kept in 'extra'" in r.getMessage()]
+    assert extra == [f"{corpus.name}: columns kept in 'extra': 'respondent_id', 'synthetic'"]

@@ -162,13 +162,14 @@ def parse_chunk(chunk: RawChunk, source_file: str, column_map: Mapping[str, str]
                 keep_raw: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Comments and rejects of a chunk, with the source file's name, lines and ids and personal data masked
     (the unmasked originals kept in ``raw_text``/``raw`` only on ``keep_raw``, as a whole-file ingest)."""
-    from textmine.ingest.table import read_table
+    from textmine.ingest.readers import read_raw
+    from textmine.ingest.table import parse_raw
 
     with tempfile.TemporaryDirectory(prefix="textmine-chunk-") as folder:
-        staged = Path(folder) / f"{Path(source_file).stem}.parquet"
+        staged = Path(folder) / "chunk.parquet"
         chunk.frame.to_parquet(staged, index=False)
-        with _quiet("textmine.ingest.table", chunk.no > 0):
-            parsed = read_table(staged, column_map=column_map)
+        with _quiet("textmine.ingest.table", chunk.no > 0):  # its messages name the source file, not the chunk
+            parsed = parse_raw(Path(source_file), read_raw(staged), column_map)
     offset = chunk.first_line - 1
     comments = parsed.comments.assign(source_file=source_file, source_line=parsed.comments["source_line"] + offset)
     comments["id"] = [schema.comment_id(source_file, int(line), raw)
