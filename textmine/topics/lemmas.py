@@ -100,16 +100,18 @@ def word_forms(texts: Sequence[str], langs: Sequence[str | None] | None = None) 
     result: list[list[WordForm]] = [[] for _ in texts]
     for lang in ("kk", "ru"):
         rows = [i for i, value in enumerate(chosen) if value == lang]
+        distinct = list(dict.fromkeys(texts[i] for i in rows))  # a repeated text is parsed once
         nlp = pipeline(lang)
         # Strings spaCy interns for new words are freed when the zone closes; without it the vocabulary
         # grows with every distinct word (typos included) of a long run.
         with _ONE_AT_A_TIME, nlp.memory_zone():
-            for i, doc in zip(rows, nlp.pipe(texts[i] for i in rows), strict=True):
-                result[i] = [
-                    WordForm(token.text, str(token.lemma_.lower() if lang == "ru" else token.lemma_),
-                             sum(c.isalpha() for c in token.text) > 1 and not _is_stop(lang, token.text, token.lemma_))
-                    for token in doc
-                ]
+            parsed = {text: [
+                WordForm(token.text, str(token.lemma_.lower() if lang == "ru" else token.lemma_),
+                         sum(c.isalpha() for c in token.text) > 1 and not _is_stop(lang, token.text, token.lemma_))
+                for token in doc
+            ] for text, doc in zip(distinct, nlp.pipe(distinct), strict=True)}
+        for i in rows:
+            result[i] = list(parsed[texts[i]])
     return result
 
 
