@@ -67,6 +67,20 @@ def test_the_duckdb_limits_reach_store_connections(tmp_path: Path, monkeypatch: 
     assert (limit, threads) == ("953.6 MiB", 1)  # DuckDB shows 1 GB (10^9 bytes) in MiB
 
 
+def test_publishing_builds_the_read_model_under_the_same_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from textmine import readmodel
+
+    monkeypatch.setenv("TEXTMINE_DUCKDB_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("TEXTMINE_DUCKDB_THREADS", "1")
+    seen = []
+    build = readmodel.build
+    monkeypatch.setattr(readmodel, "build", lambda con, *rest: seen.append(con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()) or build(con, *rest))
+    with Store(tmp_path / "s.duckdb") as store:
+        store.publish()
+    assert seen and set(seen) == {("953.6 MiB", 1)}
+
+
 @pytest.mark.parametrize(("variable", "value"), [("TEXTMINE_DUCKDB_MEMORY_LIMIT", "lots"),
                                                  ("TEXTMINE_DUCKDB_THREADS", "0")])
 def test_a_bad_limit_is_refused_naming_the_setting(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:

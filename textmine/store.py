@@ -171,7 +171,8 @@ class Store:
                 if self._refresh_in(temporary, self.touches):
                     return snapshot
             shutil.copyfile(self.path, temporary)
-            with duckdb.connect(str(temporary)) as copy:
+            with settings().limit(duckdb.connect(str(temporary))) as copy:  # the same memory limit as the store
+                copy.execute("SET enable_progress_bar = false")  # DuckDB's own bar would mix into the command's output
                 readmodel.build(copy)
         return snapshot
 
