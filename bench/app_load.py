@@ -19,16 +19,18 @@ import asyncio
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textmine.app.local_server import free_port, wait_healthy
+
 TOTAL = re.compile(r"пікірлер: (\d+) / (\d+)")  # the sidebar's "selected: n / total" caption (kk interface)
 
 
@@ -42,26 +44,6 @@ class Tally:
     totals: set[int] = field(default_factory=set)
     after_publish: list[int] = field(default_factory=list)
     narrowed: int = 0  # filter changes after which the sidebar stated fewer comments than the total
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the app server exited with {server.returncode}: {server.stdout.read()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"the app at {url} did not answer in {timeout:.0f} s")
 
 
 class Session:
@@ -185,7 +167,7 @@ def main() -> None:
     args = parser.parse_args()
     os.chdir(ROOT)
     before = _total(args.store)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
@@ -194,7 +176,7 @@ def main() -> None:
         env={**os.environ, "TEXTMINE_STORE": str(args.store.resolve())}, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True)
     try:
-        _wait_healthy(url, server)
+        wait_healthy(url, server, timeout=120)
         started = time.perf_counter()
         tally, publish_seconds = asyncio.run(_load(url, args))
         wall = time.perf_counter() - started
