@@ -135,11 +135,11 @@ def _present(value: object) -> bool:
 def _coders(coded: pd.DataFrame, corrected: pd.DataFrame | None) -> pd.DataFrame:
     """``coded`` with reviewers' corrections applied (their themes, their polarity when they fixed it) and who
     coded each comment's themes (``theme_coder``) and polarity (``polarity_coder``): the reviewer, or textmine."""
-    coded = coded.assign(theme_coder=MODEL_CODER, polarity_coder=MODEL_CODER)
+    coded = coded.reset_index(drop=True).assign(theme_coder=MODEL_CODER, polarity_coder=MODEL_CODER)
     if corrected is None or corrected.empty:
         return coded
     by_id = corrected.assign(comment_id=corrected["comment_id"].astype(str)).set_index("comment_id")
-    hit = coded["id"].astype(str).map(lambda comment_id: comment_id in by_id.index).to_numpy()
+    hit = coded["id"].astype(str).isin(by_id.index).to_numpy()
     found = by_id.loc[coded.loc[hit, "id"].astype(str)]
     reviewers = found["reviewer"].map(lambda name: name if isinstance(name, str) and name.strip() else UNRECORDED_REVIEWER)
     fixed = found["polarity"].map(_present).to_numpy()
