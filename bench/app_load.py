@@ -142,6 +142,17 @@ async def _load(url: str, args: argparse.Namespace) -> tuple[Tally, float | None
     return tally, publish_seconds
 
 
+def _peak_rss_mib(pid: int) -> float | None:
+    """The peak resident memory of process ``pid`` (Linux ``VmHWM``), or ``None`` where it cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def _total(store: Path) -> int:
     from textmine.app.query import open_corpus
 
@@ -180,12 +191,14 @@ def main() -> None:
         started = time.perf_counter()
         tally, publish_seconds = asyncio.run(_load(url, args))
         wall = time.perf_counter() - started
+        server_peak = _peak_rss_mib(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
     after = _total(args.store)
     print(f"{args.sessions} sessions x {args.changes} filter changes, think {args.think:.0f} s, on {args.store} "
-          f"({before} comments); {os.cpu_count()} cores; {wall:.0f} s wall; load {os.getloadavg()[0]:.1f}")
+          f"({before} comments); {os.cpu_count()} cores; {wall:.0f} s wall; load {os.getloadavg()[0]:.1f}; "
+          f"server peak RSS {server_peak or float('nan'):.0f} MiB")
     print(_line("first page", tally.first_page))
     print(_line("filter change", tally.changes) + f"; {tally.narrowed} of them narrowed the selection")
     print(f"errors drawn by the app: {len(tally.errors)}" + "".join(f"\n  {e}" for e in sorted(set(tally.errors))[:5]))

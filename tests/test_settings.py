@@ -100,3 +100,4 @@ def test_the_app_runs_the_streamlit_script_shipped_in_the_package(monkeypatch: p
     flags = called[0][called[0].index("run") + 2:]
     options = dict(zip(flags[::2], flags[1::2], strict=True))  # the upload cap holds outside a checkout
     assert options["--server.maxUploadSize"] == "20" and options["--client.toolbarMode"] == "minimal"
+    assert options["--runner.postScriptGC"] == "false"
