@@ -3,7 +3,7 @@
 # (TEXTMINE_DUCKDB_MEMORY_LIMIT bounds DuckDB; the rest is Python, the model and one chunk of rows).
 set -euo pipefail
 rows=${1:-50000}
-limit=${2:-2GB}
+limit=${2:-1GB}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 textmine synth --n "$rows" --seed 1 --out "$work/synthetic_$rows.csv" >/dev/null

@@ -59,18 +59,18 @@ def test_project_paths_resolve_against_the_data_root(tmp_path: Path, monkeypatch
 
 
 def test_the_duckdb_limits_reach_store_connections(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TEXTMINE_DUCKDB_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("TEXTMINE_DUCKDB_MEMORY_LIMIT", "700MB")  # not the default (1GB)
     monkeypatch.setenv("TEXTMINE_DUCKDB_THREADS", "1")
     with Store(tmp_path / "s.duckdb") as store:
         limit, threads = store.connection.execute(
             "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
-    assert (limit, threads) == ("953.6 MiB", 1)  # DuckDB shows 1 GB (10^9 bytes) in MiB
+    assert (limit, threads) == ("667.5 MiB", 1)  # DuckDB shows 700 MB (7 x 10^8 bytes) in MiB
 
 
 def test_publishing_builds_the_read_model_under_the_same_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from textmine import readmodel
 
-    monkeypatch.setenv("TEXTMINE_DUCKDB_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("TEXTMINE_DUCKDB_MEMORY_LIMIT", "700MB")
     monkeypatch.setenv("TEXTMINE_DUCKDB_THREADS", "1")
     seen = []
     build = readmodel.build
@@ -78,7 +78,7 @@ def test_publishing_builds_the_read_model_under_the_same_limits(tmp_path: Path, 
         "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()) or build(con, *rest))
     with Store(tmp_path / "s.duckdb") as store:
         store.publish()
-    assert seen and set(seen) == {("953.6 MiB", 1)}
+    assert seen and set(seen) == {("667.5 MiB", 1)}
 
 
 @pytest.mark.parametrize(("variable", "value"), [("TEXTMINE_DUCKDB_MEMORY_LIMIT", "lots"),

