@@ -184,9 +184,10 @@ def export_qdpx_command(
     from textmine.store import Store
 
     with Store(store, read_only=True) as opened:
-        corrected = corrections(current_feedback(opened.read("label_feedback"), load_taxonomy()))
-        written = export_qdpx(without_personal_data(themed_comments(opened)), out, memos=opened.read("memos"),
-                              corrected=corrected)
+        codebook = load_taxonomy()
+        corrected = corrections(current_feedback(opened.read("label_feedback"), codebook))
+        written = export_qdpx(without_personal_data(themed_comments(opened)), out, codebook,
+                              memos=opened.read("memos"), corrected=corrected)
     typer.echo(f"wrote {written} ({len(corrected)} comments with a reviewer's corrections)")
 
 
