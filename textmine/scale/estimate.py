@@ -27,6 +27,8 @@ from textmine.scale.dedup import new_texts
 from textmine.store import Store
 
 BATCH = 32  # the embedders' default batch size
+SHORT_RUN_CHUNKS = 2  # runs of at most this many chunks are not estimated: the calibration would cost a good
+# part of the run itself (an incremental +10k on a big store), and the progress bar's ETA comes soon enough
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,24 @@ def _sample(path: Path, chunk_rows: int, done: dict[int, str], rows: int) -> Raw
     return RawChunk(first.no, frame, first.first_line, first.fingerprint)
 
 
+def rows_to_do(store: Store, path: Path, chunk_rows: int) -> int:
+    """Rows of ``path`` in chunks the store has not finished (a resumed run skips the finished ones)."""
+    done = done_chunks(store, Path(path).name, chunk_rows)
+    total = count_rows(Path(path))
+    return total - min(len(done) * chunk_rows, total)
+
+
+def worth_estimating(rows_todo: int, chunk_rows: int) -> bool:
+    """Whether a run is long enough for a calibration to pay: more than :data:`SHORT_RUN_CHUNKS` chunks."""
+    return rows_todo > SHORT_RUN_CHUNKS * chunk_rows
+
+
+def skipped_line(rows_todo: int) -> str:
+    """The CLI's line for a run too short to estimate."""
+    return (f"estimate: skipped for a short run ({rows_todo} rows, at most {SHORT_RUN_CHUNKS} chunk(s)); "
+            f"the progress bar's ETA follows the run")
+
+
 def estimate_run(store: Store, path: Path, embedder: Embedder, chunk_rows: int = 10_000, mode: str = "auto",
                  sample_rows: int = 10_000, sample_texts: int = 128, annotator: object | None = None) -> Estimate:
     """Calibrate on the first ``sample_rows`` rows of the first chunk to do (module doc): project its new
@@ -117,8 +137,7 @@ def estimate_run(store: Store, path: Path, embedder: Embedder, chunk_rows: int =
     path = Path(path)
     calibration = time.perf_counter()
     done = done_chunks(store, path.name, chunk_rows)
-    total = count_rows(path)
-    rows_todo = total - min(len(done) * chunk_rows, total)
+    rows_todo = rows_to_do(store, path, chunk_rows)
     sample = _sample(path, chunk_rows, done, sample_rows)
     if sample is None or rows_todo == 0:
         return Estimate(rows_todo, 0.0, 0.0, 0.0)
