@@ -12,7 +12,13 @@ import pandas as pd
 import pytest
 
 from textmine.classify.labels import load_labelled, split_themes
-from textmine.classify.model import TrainedThemeClassifier, best_thresholds, rescale_to_threshold
+from textmine.classify.model import (
+    TrainedThemeClassifier,
+    best_margin,
+    best_thresholds,
+    rescale_to_threshold,
+    with_margin,
+)
 from textmine.classify.persist import HeadsMismatch, load_heads, save_heads
 from textmine.classify.taxonomy import REQUIRED_THEMES, load_taxonomy
 from textmine.classify.train import apply_feedback, train_heads
@@ -109,6 +115,19 @@ def test_thresholds_maximise_f1_and_rescale_maps_threshold_to_half():
     np.testing.assert_allclose(scaled, [[0.0, 0.25, 0.5, 0.75, 1.0]])
 
 
+def test_margin_drops_themes_far_under_the_best_and_is_chosen_by_micro_f1():
+    scores = np.array([[0.95, 0.60, 0.10], [0.70, 0.62, 0.55], [0.40, 0.30, 0.20]])
+    # row 0: 0.60 is 0.35 under the best; row 1: all within 0.15 of 0.70; row 2: nothing over 0.5
+    assert with_margin(scores, 0.3).tolist() == [[1, 0, 0], [1, 1, 1], [0, 0, 0]]
+    assert with_margin(scores, 0.1).tolist() == [[1, 0, 0], [1, 1, 0], [0, 0, 0]]
+    assert with_margin(scores, np.array([[1.0], [0.05], [1.0]])).tolist() == [[1, 1, 0], [1, 0, 0], [0, 0, 0]]
+    # gold: one theme on row 0, two on row 1 -> only a margin in [0.08, 0.15) is exact
+    truth = np.array([[1, 0, 0], [1, 1, 0], [0, 0, 0]])
+    assert best_margin(truth, scores) == 0.1
+    # scored on the first column only, every margin is equally right: the widest (drops nothing) wins
+    assert best_margin(truth, scores, columns=[0]) == 1.0
+
+
 def test_trained_heads_learn_queues_from_kazakh_labels(labelled, taxonomy):
     kk = labelled[labelled["variant"] == "kk"].reset_index(drop=True)
     vectors = _hashed_vectors(kk["text"].tolist())
@@ -124,6 +143,9 @@ def test_trained_heads_learn_queues_from_kazakh_labels(labelled, taxonomy):
     queues, deadlines = taxonomy.theme_ids.index("queues"), taxonomy.theme_ids.index("deadlines")
     assert scores[0, queues] >= 0.5 and scores[0, queues] > scores[1, queues]
     assert scores[1, deadlines] >= 0.5
+    assert model.margin_ in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 1.0)
+    np.testing.assert_array_equal(model.predict(feature_frame(unseen, _hashed_vectors(unseen))),
+                                  with_margin(scores, model.margin_))
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +164,7 @@ def test_heads_round_trip_and_refuse_another_embedding_model(tmp_path, small_hea
 
     frame = feature_frame(texts, _hashed_vectors(texts))
     np.testing.assert_allclose(loaded.themes.predict_scores(frame), small_heads.themes.predict_scores(frame))
+    assert loaded.themes.margin_ == small_heads.themes.margin_
     assert list(loaded.polarity.predict(frame)) == list(small_heads.polarity.predict(frame))
     with pytest.raises(HeadsMismatch, match="trained on embeddings of 'test-model'"):
         load_heads(tmp_path, "another-model", taxonomy.version)
@@ -198,6 +221,10 @@ def test_complaints_without_a_theme_get_their_best_theme_flagged_uncertain():
     assert chosen.tolist() == [[1, 0], [0, 0], [1, 0], [0, 0], [1, 0]]
     themes, _ = theme_columns(["queues", "costs"], scores, chosen)
     assert themes == ["queues", "", "queues", "", "queues"]
+    # with a margin, a second theme far under the best is not assigned; uncertain rows keep their best
+    wide = np.array([[0.95, 0.55], [0.30, 0.10]])
+    assert assigned(wide, np.array([False, True])).tolist() == [[1, 1], [1, 0]]
+    assert assigned(wide, np.array([False, True]), margin=0.3).tolist() == [[1, 0], [1, 0]]
 
 
 def test_every_assigned_theme_shows_the_words_it_was_assigned_on(small_heads, taxonomy):

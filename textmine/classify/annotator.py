@@ -7,6 +7,9 @@ thresholds and polarity head when they fit; without usable heads it needs only t
 taxonomy: uncalibrated thresholds and polarity from the taxonomy's polarity descriptions
 (:mod:`textmine.classify.zero_shot`), said in a one-line notice (logged as a warning, kept in ``notice``).
 
+A theme is assigned when its score is at or over 0.5 and within the heads' margin of the comment's best
+score (:func:`textmine.classify.model.with_margin`; zero-shot and older heads: no margin).
+
 No silent empties: a complaint or suggestion with no theme over its threshold gets its best theme when
 that theme's score clears :data:`UNCERTAIN_FLOOR`, flagged ``theme_uncertain`` (the review page shows
 these first). Every assigned theme carries evidence: the codebook-lexicon words found in the text, or
@@ -25,6 +28,7 @@ import pandas as pd
 from textmine.classify.evidence import theme_evidence
 from textmine.classify.features import feature_frame
 from textmine.classify.mode import Mode
+from textmine.classify.model import with_margin
 from textmine.classify.persist import Heads, HeadsMismatch, default_heads_dir, load_heads
 from textmine.classify.taxonomy import Taxonomy, load_taxonomy
 from textmine.classify.zero_shot import TaxonomyPrototypes, taxonomy_prototypes
@@ -59,9 +63,10 @@ def uncertain_rows(scores: np.ndarray, polarity: np.ndarray, floor: float = UNCE
     return np.isin(polarity, NEEDS_A_THEME) & (best < 0.5) & (best >= floor)
 
 
-def assigned(scores: np.ndarray, uncertain: np.ndarray) -> np.ndarray:
-    """0/1 matrix of assigned themes: scores at or over 0.5, plus each uncertain row's best theme."""
-    chosen = scores >= 0.5
+def assigned(scores: np.ndarray, uncertain: np.ndarray, margin: float | np.ndarray = np.inf) -> np.ndarray:
+    """0/1 matrix of assigned themes: scores at or over 0.5 within ``margin`` of the row's best, plus each
+    uncertain row's best theme."""
+    chosen = with_margin(scores, margin).astype(bool)
     rows = np.flatnonzero(uncertain)
     chosen[rows, scores[rows].argmax(axis=1)] = True
     return chosen.astype(int)
@@ -98,6 +103,14 @@ class ThemeAnnotator:
         """The themes scored, in score-column order."""
         return self.heads.card.themes if self.heads is not None else self.taxonomy.theme_ids
 
+    @property
+    def margin(self) -> float:
+        """How far under the row's best score an assigned theme may be: the trained heads' margin, or no
+        limit (zero-shot, heads fitted before margins)."""
+        if self.heads is None or self.mode != "trained":
+            return np.inf
+        return float(getattr(self.heads.themes, "margin_", np.inf))
+
     def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         """Theme scores (rows x themes, 0.5 = threshold) in the annotator's mode."""
         if self.heads is None:
@@ -119,7 +132,7 @@ class ThemeAnnotator:
         scores = self.scores(texts, vectors)
         polarity = self.polarity(texts, vectors)
         uncertain = uncertain_rows(scores, polarity)
-        chosen = assigned(scores, uncertain)
+        chosen = assigned(scores, uncertain, self.margin)
         themes, as_json = theme_columns(self.theme_ids, scores, chosen)
         evidence = theme_evidence(texts, chosen, self.theme_ids, self.taxonomy.lexicon_data(),
                                   self.heads.themes if self.mode == "trained" else None, scores)

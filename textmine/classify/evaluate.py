@@ -28,6 +28,7 @@ from textmine.classify.lexicon import compiled, frozen
 from textmine.classify.model import (
     PolarityClassifier,
     baseline_theme_classifier,
+    with_margin,
     zero_shot_from_descriptions,
 )
 from textmine.classify.taxonomy import REQUIRED_THEMES, Taxonomy
@@ -154,6 +155,8 @@ def cross_validate(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxono
     X = feature_frame(labelled["text"].tolist(), vectors)
     scores = {mode: np.zeros((len(evaluated), len(themes))) for mode in MODES}
     polarity = np.empty(len(evaluated), dtype=object)
+    margins = np.zeros((len(evaluated), 1))
+    real = (labelled["origin"] != "written").to_numpy()
     position = {row: k for k, row in enumerate(evaluated)}
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for fold, (train_part, test_part) in enumerate(splitter.split(evaluated, groups=labelled["group"].iloc[evaluated])):
@@ -161,9 +164,10 @@ def cross_validate(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxono
         at = [position[row] for row in test]
         if progress:
             progress(f"fold {fold + 1}/{folds}: training on {len(train)} texts, testing {len(test)}")
-        trained = trained_classifier(taxonomy, vectors.shape[1], **params).fit(X.iloc[train], truth[train],
-                                                                                      labelled["group"].to_numpy()[train])
+        trained = trained_classifier(taxonomy, vectors.shape[1], **params).fit(
+            X.iloc[train], truth[train], labelled["group"].to_numpy()[train], calibrate_on=real[train])
         scores["trained"][at] = trained.predict_scores(X.iloc[test])
+        margins[at] = trained.margin_
         zero_shot = zero_shot_from_descriptions(themes, description_vectors)
         zero_shot.calibrate(vectors[train], truth[train])
         scores["zero_shot"][at] = zero_shot.predict_scores(vectors[test])
@@ -173,7 +177,8 @@ def cross_validate(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxono
     scores["trained+uncertain"] = scores["trained"]
     scores["lexicon"] = lexicon_scores(labelled["text"].iloc[evaluated].tolist(), taxonomy)
     predictions = {mode: (scores[mode] >= 0.5).astype(int) for mode in MODES}
-    predictions["trained+uncertain"] = assigned(scores["trained"], uncertain_rows(scores["trained"], polarity))
+    predictions["trained"] = with_margin(scores["trained"], margins)
+    predictions["trained+uncertain"] = assigned(scores["trained"], uncertain_rows(scores["trained"], polarity), margins)
     prototypes = zero_shot_from_descriptions(taxonomy.polarity_ids, polarity_descriptions)
     return Evaluation(labelled.iloc[evaluated].reset_index(drop=True), themes, truth[evaluated], predictions,
                       scores, {"trained": polarity, "zero_shot": polarity_of(prototypes, vectors[evaluated])})

@@ -5,7 +5,10 @@ calibrated decision threshold**, so ``score >= 0.5`` means "assigned" in either 
 sort and threshold without knowing which mode produced it.
 
 - ``TrainedThemeClassifier``: one logistic-regression head per theme over character n-grams plus the
-  sentence embedding; per-theme thresholds chosen by inner cross-validation to maximise F1.
+  sentence embedding; per-theme thresholds chosen by inner cross-validation to maximise F1, and a
+  **margin**: a theme over its threshold is assigned only when its score is within ``margin_`` of the
+  row's best score (heads trained on multi-theme written comments otherwise give a real one-topic
+  complaint two or three themes). The margin is chosen on the same inner predictions, on real rows only.
 - ``ZeroShotThemeClassifier``: cosine between the comment and the taxonomy's own definitions and example
   phrases (no labelled comments needed); raw similarities are mapped to probabilities by one-dimensional
   logistic calibration and thresholded per theme, both fitted on whatever labelled data is at hand (or set
@@ -31,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from textmine.classify.features import chars_only, drop_pruned_terms, text_and_meaning
 
 _THRESHOLD_GRID = np.linspace(0.05, 0.95, 91)
+MARGIN_GRID = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 1.0)  # 1.0: every theme over its threshold
 
 
 def best_thresholds(y_true: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
@@ -54,13 +58,37 @@ def rescale_to_threshold(probabilities: np.ndarray, thresholds: np.ndarray) -> n
     return np.where(p < t, 0.5 * p / t, 0.5 + 0.5 * (p - t) / (1 - t))
 
 
+def with_margin(scores: np.ndarray, margin: float | np.ndarray) -> np.ndarray:
+    """0/1 matrix: scores at or over 0.5 that are also within ``margin`` of their row's best score
+    (``margin``: one for all rows, or a column of one per row)."""
+    if scores.size == 0:
+        return np.zeros(scores.shape, dtype=int)
+    best = scores.max(axis=1, keepdims=True)
+    return ((scores >= 0.5) & (scores >= best - margin)).astype(int)
+
+
+def best_margin(y_true: np.ndarray, scores: np.ndarray, columns: list[int] | None = None) -> float:
+    """The margin of :data:`MARGIN_GRID` with the best micro-F1 over ``columns`` (all when None); on a tie
+    the widest, which drops the fewest themes."""
+    columns = list(range(y_true.shape[1])) if columns is None else columns
+    truth = np.asarray(y_true)[:, columns].astype(bool)
+    best, best_f1 = MARGIN_GRID[-1], -1.0
+    for margin in MARGIN_GRID:
+        predicted = with_margin(scores, margin)[:, columns].astype(bool)
+        tp = (predicted & truth).sum()
+        f1 = 2 * tp / max(predicted.sum() + truth.sum(), 1)
+        if f1 >= best_f1:
+            best, best_f1 = margin, f1
+    return float(best)
+
+
 class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label theme heads trained on analyst-labelled comments."""
 
     def __init__(self, themes: tuple[str, ...] = (), dim: int = 384, embedding_weight: float = 2.0,
                  C: float = 8.0, inner_folds: int = 3, random_state: int = 0,
                  lexicon: dict[str, dict[str, list[str]]] | None = None, lexicon_weight: float = 1.0,
-                 word_weight: float = 1.0) -> None:
+                 word_weight: float = 1.0, margin_themes: tuple[str, ...] | None = None) -> None:
         self.themes = themes
         self.dim = dim
         self.embedding_weight = embedding_weight
@@ -70,6 +98,7 @@ class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
         self.lexicon = lexicon
         self.lexicon_weight = lexicon_weight
         self.word_weight = word_weight
+        self.margin_themes = margin_themes
 
     def __sklearn_tags__(self) -> Tags:
         """Input is a feature frame (text column plus vector columns), not a numeric 2-D array."""
@@ -84,10 +113,14 @@ class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
                                     lexicon_weight=self.lexicon_weight, word_weight=self.word_weight)
         return Pipeline([("features", features), ("heads", OneVsRestClassifier(head))])
 
-    def fit(self, X: pd.DataFrame, Y: np.ndarray, groups: np.ndarray | None = None) -> TrainedThemeClassifier:
+    def fit(self, X: pd.DataFrame, Y: np.ndarray, groups: np.ndarray | None = None,
+            calibrate_on: np.ndarray | None = None) -> TrainedThemeClassifier:
         """Fit the heads on feature frame ``X`` and 0/1 matrix ``Y`` (rows x themes). Thresholds come from an
         inner cross-validation; ``groups`` (a text and its translations, duplicates) keeps related rows in
-        one inner fold, so thresholds are not tuned on probabilities of texts seen in translation."""
+        one inner fold, so thresholds are not tuned on probabilities of texts seen in translation. The
+        margin is chosen on the inner predictions of the rows in boolean mask ``calibrate_on`` (default: all;
+        give the real comments, so written ones do not decide how many themes a real comment gets),
+        micro-F1 over ``margin_themes`` (default: all themes)."""
         Y = np.asarray(Y, dtype=int)
         if groups is None:
             folds = KFold(self.inner_folds, shuffle=True, random_state=self.random_state).split(X)
@@ -95,6 +128,9 @@ class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
             folds = GroupKFold(self.inner_folds, shuffle=True, random_state=self.random_state).split(X, groups=groups)
         inner = cross_val_predict(self._pipeline(), X, Y, cv=list(folds), method="predict_proba")
         self.thresholds_ = best_thresholds(Y, inner)
+        rows = np.ones(len(Y), dtype=bool) if calibrate_on is None else np.asarray(calibrate_on, dtype=bool)
+        columns = None if self.margin_themes is None else [list(self.themes).index(t) for t in self.margin_themes]
+        self.margin_ = best_margin(Y[rows], rescale_to_threshold(inner[rows], self.thresholds_), columns)
         self.pipeline_ = self._pipeline().fit(X, Y)
         drop_pruned_terms(self.pipeline_.named_steps["features"])
         self.classes_ = np.array(self.themes)
@@ -106,8 +142,8 @@ class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
         return rescale_to_threshold(self.pipeline_.predict_proba(X), self.thresholds_)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
-        """0/1 matrix of assigned themes."""
-        return (self.predict_scores(X) >= 0.5).astype(int)
+        """0/1 matrix of assigned themes: over the threshold and within the margin of the row's best."""
+        return with_margin(self.predict_scores(X), self.margin_)
 
     def use_lexicon(self, lexicon: dict[str, dict[str, list[str]]]) -> None:
         """Match an edited lexicon (same themes) from now on, without retraining."""

@@ -17,7 +17,7 @@ from textmine.classify.model import (
     zero_shot_from_descriptions,
 )
 from textmine.classify.persist import Heads, HeadsCard
-from textmine.classify.taxonomy import Taxonomy
+from textmine.classify.taxonomy import REQUIRED_THEMES, Taxonomy
 
 
 def apply_feedback(labelled: pd.DataFrame, comments: pd.DataFrame, current: pd.DataFrame,
@@ -72,7 +72,7 @@ def training_data_sha1(labelled: pd.DataFrame) -> str:
 def trained_classifier(taxonomy: Taxonomy, dim: int, **params: object) -> TrainedThemeClassifier:
     """The shipped configuration of the trained theme heads, with the taxonomy's codebook lexicon."""
     return TrainedThemeClassifier(themes=tuple(taxonomy.theme_ids), dim=dim, lexicon=taxonomy.lexicon_data(),
-                                  **params)
+                                  margin_themes=REQUIRED_THEMES, **params)
 
 
 def train_heads(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
@@ -84,7 +84,8 @@ def train_heads(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
         raise ValueError(f"labels use themes not in taxonomy version {taxonomy.version}: {', '.join(unknown)}")
     truth = MultiLabelBinarizer(classes=themes).fit_transform(labelled["themes"])
     X = feature_frame(labelled["text"].tolist(), vectors)
-    trained = trained_classifier(taxonomy, vectors.shape[1]).fit(X, truth, labelled["group"].to_numpy())
+    real = (labelled["origin"] != "written").to_numpy()
+    trained = trained_classifier(taxonomy, vectors.shape[1]).fit(X, truth, labelled["group"].to_numpy(), calibrate_on=real)
     zero_shot = zero_shot_from_descriptions(themes, description_vectors).calibrate(vectors, truth)
     polarity = PolarityClassifier(dim=vectors.shape[1]).fit(X, labelled["polarity"].to_numpy())
     card = HeadsCard(taxonomy_version=taxonomy.version, embedding_model_id=embedding_model_id, themes=themes,
