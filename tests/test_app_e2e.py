@@ -64,6 +64,7 @@ def pick(page, box, option: str, tries: int = 3) -> None:
     choice = page.get_by_role("option", name=option, exact=True)
     for _ in range(tries):
         _wait_idle(page)
+        sync_api.expect(box).to_have_count(1, timeout=30_000)  # a slow rerun can show the old form beside the new
         box.click()
         try:
             choice.wait_for(timeout=10_000)

@@ -6,6 +6,7 @@ Kazakh word forms ("кезек" finds "кезегін") and highlights them."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -92,7 +93,9 @@ def test_full_text_search_finds_kazakh_word_forms_and_highlights_them(server, br
     search.press("Enter")
     page.get_by_text(f"Таңдалған пікірлер: {expected} / {total}").first.wait_for(timeout=60_000)
     _wait_idle(page)
-    hits = [text.lower() for text in page.locator('[data-testid="stMarkdownContainer"] span').all_inner_texts()]
+    highlights = page.locator('[data-testid="stMarkdownContainer"] span')
+    highlights.filter(has_text=re.compile(r"^кезег", re.IGNORECASE)).first.wait_for(timeout=30_000)  # a slow box
+    hits = [text.lower() for text in highlights.all_inner_texts()]
     assert {hit[:5] for hit in hits if hit.startswith("кезе")} == {"кезек", "кезег"}
     page.screenshot(path=_shots(tmp_path) / "analyst_search.png")
     search.fill("zzzqqq")

@@ -136,16 +136,18 @@ def test_trained_heads_learn_queues_from_kazakh_labels(labelled, taxonomy):
     from textmine.classify.features import feature_frame
 
     truth = MultiLabelBinarizer(classes=taxonomy.theme_ids).fit_transform(kk["themes"])
-    model = TrainedThemeClassifier(themes=tuple(taxonomy.theme_ids), dim=vectors.shape[1]).fit(
-        feature_frame(kk["text"].tolist(), vectors), truth)
+    model = TrainedThemeClassifier(themes=tuple(taxonomy.theme_ids), dim=vectors.shape[1],
+                                   margin_exempt=("corruption",)).fit(feature_frame(kk["text"].tolist(), vectors), truth)
     unseen = ["Кезекте үш сағат тұрдым, бір ғана терезе жұмыс істеді", "Мерзімі өте ұзақ, екі ай күттім"]
     scores = model.predict_scores(feature_frame(unseen, _hashed_vectors(unseen)))
     queues, deadlines = taxonomy.theme_ids.index("queues"), taxonomy.theme_ids.index("deadlines")
     assert scores[0, queues] >= 0.5 and scores[0, queues] > scores[1, queues]
     assert scores[1, deadlines] >= 0.5
     assert model.margin_ in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 1.0)
+    margins = model.theme_margins()
+    assert np.isinf(margins[taxonomy.theme_ids.index("corruption")]) and margins[queues] == model.margin_
     np.testing.assert_array_equal(model.predict(feature_frame(unseen, _hashed_vectors(unseen))),
-                                  with_margin(scores, model.margin_))
+                                  with_margin(scores, margins))
 
 
 @pytest.fixture(scope="module")
@@ -225,6 +227,8 @@ def test_complaints_without_a_theme_get_their_best_theme_flagged_uncertain():
     wide = np.array([[0.95, 0.55], [0.30, 0.10]])
     assert assigned(wide, np.array([False, True])).tolist() == [[1, 1], [1, 0]]
     assert assigned(wide, np.array([False, True]), margin=0.3).tolist() == [[1, 0], [1, 0]]
+    # a theme exempt from the margin (infinite margin in its column) is kept
+    assert assigned(wide, np.array([False, True]), margin=np.array([0.3, np.inf])).tolist() == [[1, 1], [1, 0]]
 
 
 def test_every_assigned_theme_shows_the_words_it_was_assigned_on(small_heads, taxonomy):

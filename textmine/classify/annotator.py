@@ -104,12 +104,12 @@ class ThemeAnnotator:
         return self.heads.card.themes if self.heads is not None else self.taxonomy.theme_ids
 
     @property
-    def margin(self) -> float:
-        """How far under the row's best score an assigned theme may be: the trained heads' margin, or no
-        limit (zero-shot, heads fitted before margins)."""
-        if self.heads is None or self.mode != "trained":
+    def margin(self) -> float | np.ndarray:
+        """How far under the row's best score an assigned theme may be: the trained heads' margin per theme,
+        or no limit (zero-shot, heads fitted before margins)."""
+        if self.heads is None or self.mode != "trained" or not hasattr(self.heads.themes, "margin_"):
             return np.inf
-        return float(getattr(self.heads.themes, "margin_", np.inf))
+        return self.heads.themes.theme_margins()
 
     def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         """Theme scores (rows x themes, 0.5 = threshold) in the annotator's mode."""

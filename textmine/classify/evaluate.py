@@ -155,7 +155,7 @@ def cross_validate(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxono
     X = feature_frame(labelled["text"].tolist(), vectors)
     scores = {mode: np.zeros((len(evaluated), len(themes))) for mode in MODES}
     polarity = np.empty(len(evaluated), dtype=object)
-    margins = np.zeros((len(evaluated), 1))
+    margins = np.zeros((len(evaluated), len(themes)))
     real = (labelled["origin"] != "written").to_numpy()
     position = {row: k for k, row in enumerate(evaluated)}
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
@@ -167,7 +167,7 @@ def cross_validate(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxono
         trained = trained_classifier(taxonomy, vectors.shape[1], **params).fit(
             X.iloc[train], truth[train], labelled["group"].to_numpy()[train], calibrate_on=real[train])
         scores["trained"][at] = trained.predict_scores(X.iloc[test])
-        margins[at] = trained.margin_
+        margins[at] = trained.theme_margins()
         zero_shot = zero_shot_from_descriptions(themes, description_vectors)
         zero_shot.calibrate(vectors[train], truth[train])
         scores["zero_shot"][at] = zero_shot.predict_scores(vectors[test])

@@ -8,7 +8,8 @@ sort and threshold without knowing which mode produced it.
   sentence embedding; per-theme thresholds chosen by inner cross-validation to maximise F1, and a
   **margin**: a theme over its threshold is assigned only when its score is within ``margin_`` of the
   row's best score (heads trained on multi-theme written comments otherwise give a real one-topic
-  complaint two or three themes). The margin is chosen on the same inner predictions, on real rows only.
+  complaint two or three themes). The margin is chosen on the same inner predictions, on real rows only;
+  themes in ``margin_exempt`` are never dropped by it.
 - ``ZeroShotThemeClassifier``: cosine between the comment and the taxonomy's own definitions and example
   phrases (no labelled comments needed); raw similarities are mapped to probabilities by one-dimensional
   logistic calibration and thresholded per theme, both fitted on whatever labelled data is at hand (or set
@@ -60,7 +61,7 @@ def rescale_to_threshold(probabilities: np.ndarray, thresholds: np.ndarray) -> n
 
 def with_margin(scores: np.ndarray, margin: float | np.ndarray) -> np.ndarray:
     """0/1 matrix: scores at or over 0.5 that are also within ``margin`` of their row's best score
-    (``margin``: one for all rows, or a column of one per row)."""
+    (``margin``: one for all; a column, one per row; a row, one per theme; or a matrix)."""
     if scores.size == 0:
         return np.zeros(scores.shape, dtype=int)
     best = scores.max(axis=1, keepdims=True)
@@ -88,7 +89,8 @@ class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, themes: tuple[str, ...] = (), dim: int = 384, embedding_weight: float = 2.0,
                  C: float = 8.0, inner_folds: int = 3, random_state: int = 0,
                  lexicon: dict[str, dict[str, list[str]]] | None = None, lexicon_weight: float = 1.0,
-                 word_weight: float = 1.0, margin_themes: tuple[str, ...] | None = None) -> None:
+                 word_weight: float = 1.0, margin_themes: tuple[str, ...] | None = None,
+                 margin_exempt: tuple[str, ...] = ()) -> None:
         self.themes = themes
         self.dim = dim
         self.embedding_weight = embedding_weight
@@ -99,6 +101,7 @@ class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
         self.lexicon_weight = lexicon_weight
         self.word_weight = word_weight
         self.margin_themes = margin_themes
+        self.margin_exempt = margin_exempt
 
     def __sklearn_tags__(self) -> Tags:
         """Input is a feature frame (text column plus vector columns), not a numeric 2-D array."""
@@ -141,9 +144,15 @@ class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return rescale_to_threshold(self.pipeline_.predict_proba(X), self.thresholds_)
 
+    def theme_margins(self) -> np.ndarray:
+        """Each theme's margin: ``margin_``, or none (inf) for the themes in ``margin_exempt``."""
+        check_is_fitted(self)
+        exempt = getattr(self, "margin_exempt", ())
+        return np.array([np.inf if theme in exempt else self.margin_ for theme in self.themes])
+
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """0/1 matrix of assigned themes: over the threshold and within the margin of the row's best."""
-        return with_margin(self.predict_scores(X), self.margin_)
+        return with_margin(self.predict_scores(X), self.theme_margins())
 
     def use_lexicon(self, lexicon: dict[str, dict[str, list[str]]]) -> None:
         """Match an edited lexicon (same themes) from now on, without retraining."""

@@ -69,10 +69,15 @@ def training_data_sha1(labelled: pd.DataFrame) -> str:
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
 
 
+# A bribe is named beside what it was for (a queue, a document): the margin would drop it under the stronger
+# theme. Exempt on the appeals (same folds): corruption F1 kk 0.701 -> 0.726, recall 0.76 -> 0.80.
+MARGIN_EXEMPT = ("corruption",)
+
+
 def trained_classifier(taxonomy: Taxonomy, dim: int, **params: object) -> TrainedThemeClassifier:
     """The shipped configuration of the trained theme heads, with the taxonomy's codebook lexicon."""
     return TrainedThemeClassifier(themes=tuple(taxonomy.theme_ids), dim=dim, lexicon=taxonomy.lexicon_data(),
-                                  margin_themes=REQUIRED_THEMES, **params)
+                                  margin_themes=REQUIRED_THEMES, margin_exempt=MARGIN_EXEMPT, **params)
 
 
 def train_heads(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
