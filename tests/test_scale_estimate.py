@@ -10,15 +10,7 @@ from test_scale_chunks import HashEmbedder, RuleAnnotator
 
 from textmine.scale.chunks import process_file
 from textmine.scale.dedup import annotate_once
-from textmine.scale.estimate import (
-    Estimate,
-    estimate_run,
-    padded_chars,
-    projected_distinct,
-    rows_to_do,
-    skipped_line,
-    worth_estimating,
-)
+from textmine.scale.estimate import SHORT_RUN_CHUNKS, Estimate, estimate_run, padded_chars, projected_distinct
 from textmine.scale.synth import synth_corpus, write_synth
 from textmine.store import Store
 
@@ -87,12 +79,17 @@ def test_the_sample_spans_chunks_from_the_first_one_to_do(tmp_path: Path) -> Non
 def test_short_runs_are_not_estimated_and_a_resumed_run_counts_only_what_is_left(tmp_path: Path) -> None:
     source = write_synth(400, seed=5, out=tmp_path / "synthetic_400.csv")
     embedder, annotator = HashEmbedder(), RuleAnnotator()
+
+    def estimate(store: Store, chunk_rows: int) -> Estimate:
+        return estimate_run(store, source, embedder, chunk_rows, annotator=annotator, min_chunks=SHORT_RUN_CHUNKS)
+
     with Store(tmp_path / "w.duckdb") as store:
-        assert rows_to_do(store, source, 100) == 400 and worth_estimating(400, 100)  # four chunks
-        assert not worth_estimating(400, 200) and not worth_estimating(400, 400)  # two chunks, one chunk
+        four_chunks, two_chunks, one_chunk = estimate(store, 100), estimate(store, 200), estimate(store, 400)
         with pytest.raises(InterruptedError):
             process_file(store, source, embedder, chunk_rows=100, annotator=annotator, progress=False,
                          hook=lambda stage, no: _stop_at(stage, no, ("annotate", 2)))
-        left = rows_to_do(store, source, 100)
-    assert left == 200 and not worth_estimating(left, 100)
-    assert skipped_line(left).startswith("estimate: skipped for a short run (200 rows")
+        left = estimate(store, 100)
+    assert four_chunks.rows_todo == 400 and not four_chunks.skipped and four_chunks.text_seconds > 0
+    assert two_chunks.skipped and one_chunk.skipped and two_chunks.text_seconds == 0
+    assert left.rows_todo == 200 and left.skipped
+    assert left.line().startswith("estimate: skipped for a short run (200 rows")

@@ -460,7 +460,7 @@ def process_command(
     from textmine.classify.persist import HeadsMismatch
     from textmine.embed import default_embedder
     from textmine.scale.chunks import process_file
-    from textmine.scale.estimate import estimate_run, rows_to_do, skipped_line, worth_estimating
+    from textmine.scale.estimate import SHORT_RUN_CHUNKS, estimate_run
     from textmine.store import Store
 
     embedder = default_embedder()
@@ -473,11 +473,8 @@ def process_command(
         try:
             with recorded_run(opened, "process", inputs=[file], arguments=arguments) as run:
                 run.note(model_id=embedder.model_id)
-                todo = rows_to_do(opened, file, chunk_rows)
-                if worth_estimating(todo, chunk_rows):
-                    typer.echo(estimate_run(opened, file, embedder, chunk_rows, annotator=annotator).line())
-                else:
-                    typer.echo(skipped_line(todo))
+                typer.echo(estimate_run(opened, file, embedder, chunk_rows, annotator=annotator,
+                                        min_chunks=SHORT_RUN_CHUNKS).line())
                 summary = process_file(opened, file, embedder, chunk_rows=chunk_rows, annotator=annotator,
                                        column_map=_parse_mapping(map_), keep_raw=keep_raw, overlap=overlap)
                 run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)

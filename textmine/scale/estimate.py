@@ -27,8 +27,8 @@ from textmine.scale.dedup import new_texts
 from textmine.store import Store
 
 BATCH = 32  # the embedders' default batch size
-SHORT_RUN_CHUNKS = 2  # runs of at most this many chunks are not estimated: the calibration would cost a good
-# part of the run itself (an incremental +10k on a big store), and the progress bar's ETA comes soon enough
+SHORT_RUN_CHUNKS = 2  # the CLI does not estimate runs of at most this many chunks: the calibration would cost
+# a good part of the run itself (an incremental +10k on a big store), and the progress bar's ETA comes soon enough
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Estimate:
     text_seconds: float
     known_share: float = 0.0
     calibration_seconds: float = 0.0
+    skipped: bool = False  # a short run, not calibrated (``estimate_run``'s ``min_chunks``)
 
     @property
     def seconds(self) -> float:
@@ -53,6 +54,9 @@ class Estimate:
         """One line for the CLI."""
         if self.rows_todo == 0:
             return "estimate: nothing to process (every chunk is done)"
+        if self.skipped:
+            return (f"estimate: skipped for a short run ({self.rows_todo} rows, at most {SHORT_RUN_CHUNKS} "
+                    f"chunk(s)); the progress bar's ETA follows the run")
         return (f"estimate: about {self.seconds / 60:.1f} min for {self.rows_todo} rows, "
                 f"~{self.distinct_share * self.rows_todo:.0f} new distinct texts "
                 f"({self.known_share:.0%} of the sample's already in the store), "
@@ -108,36 +112,23 @@ def _sample(path: Path, chunk_rows: int, done: dict[int, str], rows: int) -> Raw
     return RawChunk(first.no, frame, first.first_line, first.fingerprint)
 
 
-def rows_to_do(store: Store, path: Path, chunk_rows: int) -> int:
-    """Rows of ``path`` in chunks the store has not finished (a resumed run skips the finished ones)."""
-    done = done_chunks(store, Path(path).name, chunk_rows)
-    total = count_rows(Path(path))
-    return total - min(len(done) * chunk_rows, total)
-
-
-def worth_estimating(rows_todo: int, chunk_rows: int) -> bool:
-    """Whether a run is long enough for a calibration to pay: more than :data:`SHORT_RUN_CHUNKS` chunks."""
-    return rows_todo > SHORT_RUN_CHUNKS * chunk_rows
-
-
-def skipped_line(rows_todo: int) -> str:
-    """The CLI's line for a run too short to estimate."""
-    return (f"estimate: skipped for a short run ({rows_todo} rows, at most {SHORT_RUN_CHUNKS} chunk(s)); "
-            f"the progress bar's ETA follows the run")
-
-
 def estimate_run(store: Store, path: Path, embedder: Embedder, chunk_rows: int = 10_000, mode: str = "auto",
-                 sample_rows: int = 10_000, sample_texts: int = 128, annotator: object | None = None) -> Estimate:
+                 sample_rows: int = 10_000, sample_texts: int = 128, annotator: object | None = None,
+                 min_chunks: int = 0) -> Estimate:
     """Calibrate on the first ``sample_rows`` rows of the first chunk to do (module doc): project its new
     distinct texts over the rows to do (:func:`projected_distinct`, less the share the store knows), time
     per-row work on it and embedding and themes (with ``annotator``, default the heads in ``mode``) on
-    ``sample_texts`` of its new texts."""
+    ``sample_texts`` of its new texts. A run of at most ``min_chunks`` chunks left is not calibrated
+    (``skipped``; the CLI passes :data:`SHORT_RUN_CHUNKS`)."""
     from textmine.classify.annotator import ThemeAnnotator
 
     path = Path(path)
     calibration = time.perf_counter()
     done = done_chunks(store, path.name, chunk_rows)
-    rows_todo = rows_to_do(store, path, chunk_rows)
+    total = count_rows(path)
+    rows_todo = total - min(len(done) * chunk_rows, total)
+    if 0 < rows_todo <= min_chunks * chunk_rows:
+        return Estimate(rows_todo, 0.0, 0.0, 0.0, skipped=True)
     sample = _sample(path, chunk_rows, done, sample_rows)
     if sample is None or rows_todo == 0:
         return Estimate(rows_todo, 0.0, 0.0, 0.0)
