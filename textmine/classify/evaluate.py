@@ -24,6 +24,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from textmine.classify.annotator import assigned, uncertain_rows
 from textmine.classify.features import feature_frame, lexicon_hits
+from textmine.classify.labels import real_rows
 from textmine.classify.lexicon import compiled, frozen
 from textmine.classify.model import (
     PolarityClassifier,
@@ -156,7 +157,7 @@ def cross_validate(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxono
     scores = {mode: np.zeros((len(evaluated), len(themes))) for mode in MODES}
     polarity = np.empty(len(evaluated), dtype=object)
     margins = np.zeros((len(evaluated), len(themes)))
-    real = (labelled["origin"] != "written").to_numpy()
+    real = real_rows(labelled)
     position = {row: k for k, row in enumerate(evaluated)}
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for fold, (train_part, test_part) in enumerate(splitter.split(evaluated, groups=labelled["group"].iloc[evaluated])):

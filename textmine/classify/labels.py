@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 KK_LABELS = "data/labels/kk_seed_labels*.csv"
@@ -30,6 +31,11 @@ WRITTEN = "data/labels/written_comments*.csv"
 
 LABEL_COLUMNS = ["text", "lang", "variant", "themes", "polarity", "group", "origin", "pair"]
 ORIGINS = ("seed", "kzgov", "written", "analyst")
+
+
+def real_rows(labelled: pd.DataFrame) -> np.ndarray:
+    """Boolean mask of the labelled rows that are real text (every origin but ``written``)."""
+    return (labelled["origin"] != "written").to_numpy()
 
 
 def split_themes(value: object) -> list[str]:

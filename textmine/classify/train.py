@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from textmine.classify.features import feature_frame
-from textmine.classify.labels import split_themes
+from textmine.classify.labels import real_rows, split_themes
 from textmine.classify.model import (
     PolarityClassifier,
     TrainedThemeClassifier,
@@ -89,7 +89,7 @@ def train_heads(labelled: pd.DataFrame, vectors: np.ndarray, taxonomy: Taxonomy,
         raise ValueError(f"labels use themes not in taxonomy version {taxonomy.version}: {', '.join(unknown)}")
     truth = MultiLabelBinarizer(classes=themes).fit_transform(labelled["themes"])
     X = feature_frame(labelled["text"].tolist(), vectors)
-    real = (labelled["origin"] != "written").to_numpy()
+    real = real_rows(labelled)
     trained = trained_classifier(taxonomy, vectors.shape[1]).fit(X, truth, labelled["group"].to_numpy(), calibrate_on=real)
     zero_shot = zero_shot_from_descriptions(themes, description_vectors).calibrate(vectors, truth)
     polarity = PolarityClassifier(dim=vectors.shape[1]).fit(X, labelled["polarity"].to_numpy())
