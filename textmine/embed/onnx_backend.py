@@ -47,6 +47,9 @@ class OnnxEmbedder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.inter_op_num_threads = 1
         options.intra_op_num_threads = num_threads or len(os.sched_getaffinity(0))
+        # No arena: it keeps the largest batch's buffers for the process's life (~250 MB after a 256-token
+        # batch); plain allocation is as fast here (seed quotes: 182-184/s against 174-191/s).
+        options.enable_cpu_mem_arena = False
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(info.get("max_seq_length", 512)))

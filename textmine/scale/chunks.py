@@ -320,7 +320,8 @@ def process_file(store: Store, path: Path, embedder: Embedder, chunk_rows: int =
     each stage starts (for tests and instrumentation; ingest, langid and embed in that thread when
     overlapping). ``annotator`` defaults to a :class:`~textmine.classify.annotator.ThemeAnnotator` in
     ``mode``. ``keep_raw``: keep the unmasked originals (as ``ingest --keep-raw``); chunks already
-    written are not redone for it.
+    written are not redone for it. The store's database runs under the ``duckdb_chunk_memory_limit`` setting
+    meanwhile (``textmine.settings``).
     """
     from textmine.classify.annotator import ThemeAnnotator
 
@@ -336,7 +337,8 @@ def process_file(store: Store, path: Path, embedder: Embedder, chunk_rows: int =
                         EmbedAhead(embedder, run), annotator, run, _Stages(summary, hook), column_map, keep_raw)
     total = -(-count_rows(path) // chunk_rows)
     last_line = 0
-    with (tqdm(total=total, unit="chunk", disable=not progress, desc=path.name) as bar,
+    with (settings().chunk_limit(store.connection),
+          tqdm(total=total, unit="chunk", disable=not progress, desc=path.name) as bar,
           _prepared(steps, raw_chunks(path, chunk_rows), overlap) as prepared):
         for item in prepared:
             chunk = item if isinstance(item, RawChunk) else item.chunk
