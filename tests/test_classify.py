@@ -271,3 +271,22 @@ def test_cross_validation_scores_only_real_text_and_never_written_comments(label
     assert evaluation.crosslingual("trained", "kzgov_ru", "kzgov_kk")["n"] > 0
     with pytest.raises(ValueError, match="written comments are training only"):
         cross_validate(sample, vectors, taxonomy, descriptions, polarities, folds=2, evaluate="written")
+
+
+def test_vectorizers_are_saved_with_plain_int_vocabularies_and_transform_the_same():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
+
+    from textmine.classify.persist import plain_vocabularies
+
+    frame = pd.DataFrame({"text": ["кезек көп", "очередь большая", "кезекте тұрдым"]})
+    pipeline = Pipeline([("features", ColumnTransformer([("chars", TfidfVectorizer(analyzer="char", max_features=20), "text")],
+                                                                  sparse_threshold=1.0))])
+    before = pipeline.fit_transform(frame).toarray()
+    vocabulary = pipeline.named_steps["features"].named_transformers_["chars"].vocabulary_
+    assert {type(v) for v in vocabulary.values()} == {np.int64}  # what a max_features vocabulary holds: one array each in skops
+    plain_vocabularies(pipeline)
+    vocabulary = pipeline.named_steps["features"].named_transformers_["chars"].vocabulary_
+    assert {type(v) for v in vocabulary.values()} == {int}
+    assert np.array_equal(pipeline.transform(frame).toarray(), before)

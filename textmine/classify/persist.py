@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import skops.io
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import CountVectorizer
 
 from textmine.atomic import atomic_path
 from textmine.classify.model import (
@@ -67,11 +69,27 @@ def default_heads_dir() -> Path:
     return settings().heads_dir
 
 
+def plain_vocabularies(estimator: object) -> None:
+    """Give every fitted vectorizer inside ``estimator`` a vocabulary of plain ints (in place). skops writes
+    each NumPy integer as an array of its own: ~170k of them made loading the heads take ~13 s."""
+    if isinstance(estimator, CountVectorizer) and hasattr(estimator, "vocabulary_"):
+        estimator.vocabulary_ = {term: int(column) for term, column in estimator.vocabulary_.items()}
+    if isinstance(estimator, BaseEstimator):
+        parts = list(vars(estimator).values())
+    elif isinstance(estimator, (list, tuple)):
+        parts = list(estimator)
+    else:
+        return
+    for part in parts:
+        plain_vocabularies(part)
+
+
 def save_heads(heads: Heads, folder: Path | None = None) -> None:
     """Write every head and the card atomically into ``folder`` (default: :func:`default_heads_dir`)."""
     folder = folder or default_heads_dir()
     folder.mkdir(parents=True, exist_ok=True)
     for name, filename in _FILES.items():
+        plain_vocabularies(getattr(heads, name))
         with atomic_path(folder / filename) as temporary:
             skops.io.dump(getattr(heads, name), temporary, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     with atomic_path(folder / "card.json") as temporary:
