@@ -94,11 +94,13 @@ def test_words_page_frequencies_and_kwic(demo: Path, monkeypatch: pytest.MonkeyP
     assert not at.exception, at.exception
     freq = _frame(at, "Кездесу саны")
     assert freq.iloc[0]["Лемма"] == "құжат"  # the commonest content lemma of the seed comments
+    at.radio(key="wd_view").set_value("kwic").run()
     at.text_input(key="wd_kwic").set_value("кезек").run()
     lines = _frame(at, "keyword")
     (with_kezek,) = _sql(demo, "SELECT count(*) FROM comments WHERE regexp_matches(lower(text), 'кезе[кг]')")[0]
     assert len(lines) >= with_kezek > 0
     assert lines["keyword"].str.lower().str.startswith("кезе").all()
+    at.radio(key="wd_view").set_value("compare_words").run()
     assert "Сүзгіге сәйкес пікір жоқ." in [i.value for i in at.info]  # no filter: no "other comments"
     at.selectbox(key="wd_compare").set_value("polarity:praise").run()
     compare = _frame(at, "Кімге тән")

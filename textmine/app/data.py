@@ -88,12 +88,20 @@ HEAVY_IMPORTS = ("textmine.insights",)  # scipy/statsmodels behind the Themes an
 
 
 def warm_imports() -> None:
-    """Import :data:`HEAVY_IMPORTS` in the background once per process, after the first page is drawn, so
-    a first visit to Themes or Services does not wait for them."""
+    """Import :data:`HEAVY_IMPORTS` and load the Kazakh and Russian lemmatisers in the background once per
+    process, after the first page is drawn, so a first visit to Themes, Services or Words does not wait for them."""
     if "imports" not in _WARMING:
         _WARMING.add("imports")
-        threading.Thread(target=lambda: [importlib.import_module(name) for name in HEAVY_IMPORTS],
-                         name="textmine-imports", daemon=True).start()
+        threading.Thread(target=_load_heavy_parts, name="textmine-imports", daemon=True).start()
+
+
+def _load_heavy_parts() -> None:
+    for name in HEAVY_IMPORTS:
+        importlib.import_module(name)
+    from textmine.topics.lemmas import pipeline
+
+    for lang in ("kk", "ru"):
+        pipeline(lang)
 
 
 def warm_word_index(path: str, version: float) -> None:

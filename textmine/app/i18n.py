@@ -247,6 +247,7 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "other_comments": ("Қалған пікірлер", "Остальные отзывы", "The other comments"),
     "compare_with": ("Немен салыстыру", "Сравнить с", "Compare with"),
     "words_of": ("Пікірлер саны: {n} (сөздер лемма бойынша)", "Отзывов: {n} (слова по леммам)", "Comments: {n} (words as lemmas)"),
+    "words_view": ("Көрініс", "Вид", "View"),
     "word_frequency": ("Жиілік", "Частота", "Frequency"),
     "kwic": ("Контексте", "В контексте", "In context"),
     "compare_words": ("Салыстыру", "Сравнение", "Compare"),

@@ -21,7 +21,9 @@ from textmine.app.query import Corpus, Selection
 
 LEMMA_LANGS = ("kk", "ru")
 WORDS_SQL = r"""SELECT DISTINCT lower(word) AS word, lang FROM (
-                    SELECT unnest(regexp_extract_all(text, '\p{L}[\p{L}\-]*')) AS word, lang FROM app_comments)"""
+                    SELECT unnest(regexp_extract_all(text, '\p{L}[\p{L}\-]*')) AS word, lang
+                    FROM (SELECT DISTINCT text, lang FROM app_comments))"""
+LEMMA_BATCH = 5_000  # words lemmatised per call: the lemmatisers' lock is let go between batches
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,9 @@ class WordIndex:
 
 def lemmas_of(word: str) -> set[str]:
     """The lemmas of one word under both the Kazakh and the Russian lemmatiser."""
-    from textmine.topics.lemmas import word_forms
+    from textmine.topics.lemmas import word_lemmas
 
-    found = set()
-    for forms in word_forms([word] * len(LEMMA_LANGS), list(LEMMA_LANGS)):
-        found |= {form.lemma.lower() for form in forms}
-    return found
+    return {word_lemmas([word], lang)[0].lower() for lang in LEMMA_LANGS}
 
 
 def build_index(corpus: Corpus) -> WordIndex:
@@ -56,18 +55,16 @@ def build_index(corpus: Corpus) -> WordIndex:
 
 def index_words(words: pd.DataFrame) -> WordIndex:
     """Lemmatise each lower-case ``word`` in the ``lang`` of the comments it occurs in (both lemmatisers
-    for comments in another language) and group the words by lemma."""
-    from textmine.topics.lemmas import word_forms
+    for comments in another language), each distinct word once, and group the words by lemma."""
+    from textmine.topics.lemmas import word_lemmas
 
-    texts, langs = [], []
-    for word, lang in zip(words["word"], words["lang"], strict=True):
-        for chosen in (lang,) if lang in LEMMA_LANGS else LEMMA_LANGS:
-            texts.append(word)
-            langs.append(chosen)
     grouped: dict[str, set[str]] = defaultdict(set)
-    for word, forms in zip(texts, word_forms(texts, langs), strict=True):
-        for form in forms:
-            grouped[form.lemma.lower()].add(word)
+    for lang in LEMMA_LANGS:
+        mine = list(dict.fromkeys(words.loc[(words["lang"] == lang) | ~words["lang"].isin(LEMMA_LANGS), "word"]))
+        for start in range(0, len(mine), LEMMA_BATCH):
+            batch = mine[start:start + LEMMA_BATCH]
+            for word, lemma in zip(batch, word_lemmas(batch, lang), strict=True):
+                grouped[lemma.lower()].add(word)
     return WordIndex({lemma: frozenset(found) for lemma, found in grouped.items()})
 
 

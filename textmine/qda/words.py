@@ -17,14 +17,15 @@ import numpy as np
 import pandas as pd
 
 from textmine import schema
-from textmine.app.query import Corpus, Filters, Selection, rows, select
+from textmine.app.query import Corpus, Filters, Selection, select
 from textmine.topics.lemmas import (
     KK_STOP_WORDS,
     RU_EXTRA_STOP_WORDS,
     WordForm,
     guess_language,
     pipeline,
-    word_forms,
+    quick_word_forms,
+    word_lemmas,
 )
 
 LANGS = ("kk", "ru")
@@ -68,17 +69,23 @@ def is_word(form: WordForm, stop: frozenset[str]) -> bool:
 
 
 def lemmatised(texts: Sequence[str], langs: Sequence[str | None]) -> tuple[list[list[WordForm]], list[str]]:
-    """Each text's word forms and the language it was lemmatised in (``kk`` or ``ru``; others guessed)."""
+    """Each text's word forms (``quick_word_forms``: each distinct word lemmatised once) and the language it
+    was lemmatised in (``kk`` or ``ru``; others guessed)."""
     chosen = [lang if lang in LANGS else guess_language(text) for text, lang in zip(texts, langs, strict=True)]
-    return word_forms(list(texts), chosen), chosen
+    return quick_word_forms(list(texts), chosen), chosen
 
 
 def frequencies(forms: list[list[WordForm]], langs: Sequence[str], stops: dict[str, frozenset[str]]) -> pd.DataFrame:
     """Content lemmas with ``count`` (occurrences) and ``comments`` (comments using them), most frequent first."""
     count: Counter[str] = Counter()
     comments: Counter[str] = Counter()
+    counted: dict[str, dict[WordForm, str | None]] = {lang: {} for lang in set(langs)}  # form -> lemma, or None
     for words, lang in zip(forms, langs, strict=True):
-        lemmas = [form.lemma.lower() for form in words if is_word(form, stops[lang])]
+        known = counted[lang]
+        for form in words:
+            if form not in known:
+                known[form] = form.lemma.lower() if is_word(form, stops[lang]) else None
+        lemmas = [lemma for lemma in map(known.__getitem__, words) if lemma is not None]
         count.update(lemmas)
         comments.update(set(lemmas))
     table = pd.DataFrame({"lemma": list(count), "count": list(count.values()),
@@ -93,7 +100,7 @@ def kwic(ids: Sequence[str], forms: list[list[WordForm]], word: str, window: int
     word = word.strip().lower()
     if not word:
         raise ValueError("keyword in context needs a word")
-    wanted = {word} | {forms_[0].lemma.lower() for lang in LANGS for forms_ in word_forms([word], [lang]) if forms_}
+    wanted = {word} | {word_lemmas([word], lang)[0].lower() for lang in LANGS}
     rows = []
     for comment_id, words in zip(ids, forms, strict=True):
         for i, form in enumerate(words):
@@ -166,7 +173,8 @@ def _one(chosen: Mapping[str, object], key: str) -> tuple:
 def selected_texts(corpus: Corpus, selection: Selection, limit: int = MAX_COMMENTS) -> pd.DataFrame:
     """``id``, ``text``, ``lang`` of the selected comments; at most ``limit`` of them, a fixed sample (by the
     MD5 of the id) when there are more."""
-    return rows(corpus, selection, order="md5(id), id", limit=limit)[["id", "text", "lang"]]
+    return corpus.frame(f"SELECT id, text, lang FROM app_comments WHERE {selection.where} ORDER BY md5(id), id "
+                        f"LIMIT {int(limit)}", selection.params)
 
 
 def selection_words(corpus: Corpus, selection: Selection, stops: dict[str, frozenset[str]],

@@ -14,9 +14,11 @@ from textmine.app.query import Selection
 from textmine.qda import words
 from textmine.qda.published import read_table
 from textmine.store import Store
+from textmine.topics.lemmas import WordForm
 
 MAX_COMMENTS = 5000  # lemmatised per selection in the app (a fixed sample beyond)
 OTHERS = "__others__"
+VIEWS = ("word_frequency", "kwic", "compare_words")  # also their interface-text keys
 
 
 @st.cache_data(show_spinner="…", max_entries=8)
@@ -73,30 +75,40 @@ def render(ctx: Context) -> None:
         st.info(ctx.t("no_comments"))
         return
     st.caption(ctx.t("words_of", n=len(found)))
-    frequency, context, comparison = st.tabs([ctx.t("word_frequency"), ctx.t("kwic"), ctx.t("compare_words")])
-    with frequency:
+    # One view at a time: tabs would work out all three on every rerun, the comparison's second selection too.
+    view = st.radio(ctx.t("words_view"), VIEWS, format_func=ctx.t, horizontal=True, key="wd_view",
+                    label_visibility="collapsed")
+    if view == "word_frequency":
         top = freq.head(30)
         st.bar_chart(top.set_index("lemma")["count"], horizontal=True, sort="-count")
         st.dataframe(freq.rename(columns={"lemma": ctx.t("lemma"), "count": ctx.t("occurrences"),
                                           "comments": ctx.t("comments_with")}), hide_index=True, key="wd_freq")
-    with context:
-        word = st.text_input(ctx.t("kwic_word"), key="wd_kwic")
-        if word.strip():
-            lines = words.kwic(found["id"].tolist(), forms, word)
-            st.caption(ctx.t("kwic_found", n=len(lines)))
-            st.dataframe(lines[["left", "keyword", "right"]], hide_index=True, key="wd_kwic_table",
-                         column_config={"left": st.column_config.TextColumn(ctx.t("left_context")),
-                                        "keyword": st.column_config.TextColumn(ctx.t("keyword")),
-                                        "right": st.column_config.TextColumn(ctx.t("right_context"))})
-    with comparison:
-        other, label = _second_selection(ctx)
-        _, other_freq, _ = _words(str(ctx.path), ctx.version, other.clauses, other.params, edits)
-        if other_freq.empty:
-            st.info(ctx.t("no_comments"))
-            return
-        table = words.compare(freq, other_freq)
-        st.caption(ctx.t("compare_caption", other=label))
-        st.dataframe(table.rename(columns={"word": ctx.t("lemma"), "count_a": ctx.t("count_selected"),
-                                           "count_b": ctx.t("count_other"), "side": ctx.t("typical_of")})
-                     .replace({ctx.t("typical_of"): {"A": ctx.t("this_selection"), "B": label}}).round(3),
-                     hide_index=True, key="wd_compare_table")
+    elif view == "kwic":
+        _keyword_in_context(ctx, found, forms)
+    else:
+        _comparison(ctx, freq, edits)
+
+
+def _keyword_in_context(ctx: Context, found: pd.DataFrame, forms: list[list[WordForm]]) -> None:
+    word = st.text_input(ctx.t("kwic_word"), key="wd_kwic")
+    if word.strip():
+        lines = words.kwic(found["id"].tolist(), forms, word)
+        st.caption(ctx.t("kwic_found", n=len(lines)))
+        st.dataframe(lines[["left", "keyword", "right"]], hide_index=True, key="wd_kwic_table",
+                     column_config={"left": st.column_config.TextColumn(ctx.t("left_context")),
+                                    "keyword": st.column_config.TextColumn(ctx.t("keyword")),
+                                    "right": st.column_config.TextColumn(ctx.t("right_context"))})
+
+
+def _comparison(ctx: Context, freq: pd.DataFrame, edits: pd.DataFrame) -> None:
+    other, label = _second_selection(ctx)
+    _, other_freq, _ = _words(str(ctx.path), ctx.version, other.clauses, other.params, edits)
+    if other_freq.empty:
+        st.info(ctx.t("no_comments"))
+        return
+    table = words.compare(freq, other_freq)
+    st.caption(ctx.t("compare_caption", other=label))
+    st.dataframe(table.rename(columns={"word": ctx.t("lemma"), "count_a": ctx.t("count_selected"),
+                                       "count_b": ctx.t("count_other"), "side": ctx.t("typical_of")})
+                 .replace({ctx.t("typical_of"): {"A": ctx.t("this_selection"), "B": label}}).round(3),
+                 hide_index=True, key="wd_compare_table")
