@@ -6,6 +6,7 @@ embedding model is not the point; quality on real embeddings is measured by ``te
 
 from itertools import pairwise
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -172,6 +173,22 @@ def test_heads_round_trip_and_refuse_another_embedding_model(tmp_path, small_hea
         load_heads(tmp_path, "another-model", taxonomy.version)
     with pytest.raises(HeadsMismatch, match="taxonomy version"):
         load_heads(tmp_path, "test-model", taxonomy.version + 1)
+
+
+def test_heads_loaded_in_the_background_annotate_as_loaded_at_once(tmp_path, small_heads, taxonomy):
+    from textmine.classify.annotator import ThemeAnnotator
+
+    save_heads(small_heads, tmp_path)
+    embedder = SimpleNamespace(model_id="test-model")
+    texts = ["Кезек өте ұзақ, екі сағат күттік", "Сотрудники грубят и не объясняют"]
+    at_once = ThemeAnnotator(embedder, heads_dir=tmp_path, taxonomy=taxonomy)
+    later = ThemeAnnotator(embedder, heads_dir=tmp_path, taxonomy=taxonomy, background=True)
+    assert later.card == at_once.card == small_heads.card  # read before the heads finish loading
+    pd.testing.assert_frame_equal(later.annotate(texts, _hashed_vectors(texts)), at_once.annotate(texts, _hashed_vectors(texts)))
+    (tmp_path / "polarity.skops").write_bytes((tmp_path / "themes.skops").read_bytes()[:100])  # a damaged file
+    broken = ThemeAnnotator(embedder, heads_dir=tmp_path, taxonomy=taxonomy, background=True)
+    with pytest.raises(Exception, match="zip|Zip|file"):  # the load's own error, raised where the heads are first used
+        broken.annotate(texts, _hashed_vectors(texts))
 
 
 def test_feedback_accepts_and_rejects_themes_for_the_next_training(labelled):

@@ -43,7 +43,7 @@ class RuleAnnotator:
     """Stand-in for the theme heads (loading them takes seconds): themes from the vector, polarity from length."""
 
     mode = "trained"
-    heads = SimpleNamespace(card=SimpleNamespace(training_data_sha1="test", taxonomy_version=1))
+    card = SimpleNamespace(training_data_sha1="test", taxonomy_version=1)
 
     def annotate(self, texts: list[str], vectors: np.ndarray) -> pd.DataFrame:
         themes = [";".join(t for t, v in zip(("queues", "documents"), row[:2], strict=True) if v > 0) for row in vectors]
@@ -135,7 +135,7 @@ def test_an_edited_lexicon_is_a_new_annotator_so_cached_themes_are_not_reused():
     edited = taxonomy.model_copy(deep=True)
     edited.theme("queues").lexicon.kk.append("тізім*")
     card = SimpleNamespace(training_data_sha1="x", taxonomy_version=taxonomy.version)
-    keys = [annotator_key(SimpleNamespace(heads=SimpleNamespace(card=card), taxonomy=t, mode="trained"), HashEmbedder())
+    keys = [annotator_key(SimpleNamespace(card=card, taxonomy=t, mode="trained"), HashEmbedder())
             for t in (taxonomy, taxonomy, edited)]
     assert keys[0] == keys[1] != keys[2]
 

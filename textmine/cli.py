@@ -464,8 +464,8 @@ def process_command(
     from textmine.store import Store
 
     embedder = default_embedder()
-    try:
-        annotator = ThemeAnnotator(embedder, mode=mode)
+    try:  # the heads load while the first chunk is read, tagged and embedded
+        annotator = ThemeAnnotator(embedder, mode=mode, background=True)
     except HeadsMismatch as error:
         _no_heads(error)
     arguments = {"chunk_rows": chunk_rows, "mode": mode.value, "map": map_, "keep_raw": keep_raw, "overlap": overlap}
@@ -479,6 +479,8 @@ def process_command(
                                        column_map=_parse_mapping(map_), keep_raw=keep_raw, overlap=overlap)
                 run.count(rows_in=summary.rows_in, processed=summary.comments, rejected=summary.rejected)
                 _echo_lines(summary.lines())
+        except HeadsMismatch as error:  # a heads file refused while it loaded in the background
+            _no_heads(error)
         except ValueError as error:
             fail(str(error))
 

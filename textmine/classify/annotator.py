@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ from textmine.classify.evidence import theme_evidence
 from textmine.classify.features import feature_frame
 from textmine.classify.mode import Mode
 from textmine.classify.model import with_margin
-from textmine.classify.persist import Heads, HeadsMismatch, default_heads_dir, load_heads
+from textmine.classify.persist import Heads, HeadsCard, HeadsMismatch, default_heads_dir, load_heads, read_card
 from textmine.classify.taxonomy import Taxonomy, load_taxonomy
 from textmine.classify.zero_shot import TaxonomyPrototypes, taxonomy_prototypes
 from textmine.embed.base import Embedder
@@ -74,29 +75,48 @@ def assigned(scores: np.ndarray, uncertain: np.ndarray, margin: float | np.ndarr
 
 class ThemeAnnotator:
     """Loads heads once (or, in zero-shot mode without usable heads, builds prototypes from the taxonomy);
-    ``annotate(texts, vectors)`` gives the :data:`COLUMNS` per text."""
+    ``annotate(texts, vectors)`` gives the :data:`COLUMNS` per text. With ``background`` the heads' files (seconds)
+    load in a thread while the caller goes on (a chunked run ingests and embeds meanwhile); their card is read
+    and checked at once, and the first use of :attr:`heads` waits for the rest."""
 
     def __init__(self, embedder: Embedder, mode: Mode | str = Mode.auto, heads_dir: Path | None = None,
-                 taxonomy: Taxonomy | None = None) -> None:
+                 taxonomy: Taxonomy | None = None, background: bool = False) -> None:
         mode = Mode.parse(mode)
         self.taxonomy = taxonomy or load_taxonomy()
         self.mode = Mode.trained.value if mode is Mode.auto else mode.value
         self.notice: str | None = None
         self.prototypes: TaxonomyPrototypes | None = None
+        folder = Path(heads_dir or default_heads_dir())
+        self._heads: Heads | None = None
+        self._loading: Future[Heads] | None = None
         try:
-            self.heads: Heads | None = load_heads(Path(heads_dir or default_heads_dir()), embedder.model_id,
-                                                  self.taxonomy.version)
+            self.card: HeadsCard | None = read_card(folder, embedder.model_id, self.taxonomy.version)
+            if background:
+                pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-heads")
+                self._loading = pool.submit(self._load, folder, embedder.model_id)
+                pool.shutdown(wait=False)  # its one thread ends with the load
+            else:
+                self._heads = self._load(folder, embedder.model_id)
         except HeadsMismatch as error:
             if mode is not Mode.zero_shot:
                 raise
-            self.heads = None
+            self.card = None
             self.notice = (f"zero-shot from the taxonomy alone (uncalibrated theme thresholds, polarity from the "
                            f"taxonomy's descriptions): {error}")
             log.warning(self.notice)
-        if self.heads is None:
             self.prototypes = taxonomy_prototypes(embedder, self.taxonomy)
-        else:
-            self.heads.themes.use_lexicon(self.taxonomy.lexicon_data())
+
+    def _load(self, folder: Path, model_id: str) -> Heads:
+        heads = load_heads(folder, model_id, self.taxonomy.version)
+        heads.themes.use_lexicon(self.taxonomy.lexicon_data())
+        return heads
+
+    @property
+    def heads(self) -> Heads | None:
+        """The trained heads (``None`` in zero-shot mode without them), waiting for a background load to end."""
+        if self._loading is not None:
+            self._heads, self._loading = self._loading.result(), None
+        return self._heads
 
     @property
     def theme_ids(self) -> list[str]:

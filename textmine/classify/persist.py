@@ -104,9 +104,9 @@ def _load_one(path: Path):
     return skops.io.load(path, trusted=untrusted)
 
 
-def load_heads(folder: Path, embedding_model_id: str, taxonomy_version: int) -> Heads:
-    """Load heads from ``folder``; raise ``HeadsMismatch`` if some are missing or they were fitted with another
-    model or taxonomy."""
+def read_card(folder: Path, embedding_model_id: str, taxonomy_version: int) -> HeadsCard:
+    """The card of the heads in ``folder`` (a quick read); raise ``HeadsMismatch`` if some heads are missing or
+    they were fitted with another model or taxonomy."""
     if not heads_exist(folder):
         missing = [name for name in ("card.json", *_FILES.values()) if not (folder / name).exists()]
         raise HeadsMismatch(f"{folder}: no trained heads ({', '.join(missing)} missing); train them with "
@@ -118,6 +118,13 @@ def load_heads(folder: Path, embedding_model_id: str, taxonomy_version: int) -> 
     if card.taxonomy_version != taxonomy_version:
         raise HeadsMismatch(f"{folder}: heads were trained with taxonomy version {card.taxonomy_version}, "
                             f"the taxonomy in use is version {taxonomy_version}; retrain with `textmine train`")
+    return card
+
+
+def load_heads(folder: Path, embedding_model_id: str, taxonomy_version: int) -> Heads:
+    """Load heads from ``folder``; raise ``HeadsMismatch`` as :func:`read_card` does, or when a file holds types
+    outside the allow-list."""
+    card = read_card(folder, embedding_model_id, taxonomy_version)
     loaded = {name: _load_one(folder / filename) for name, filename in _FILES.items()}
     return Heads(card=card, **loaded)
 

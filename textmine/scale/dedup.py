@@ -69,14 +69,14 @@ def annotator_key(annotator: object, embedder: Embedder) -> str:
     """Identity of what produced an annotation: embedding model, heads' training data (or, for zero-shot
     without heads, the taxonomy's theme and polarity descriptions), taxonomy, codebook lexicon (an analyst's
     edit changes scores and evidence without retraining), mode."""
-    heads = annotator.heads  # type: ignore[attr-defined]
+    card = annotator.card  # type: ignore[attr-defined]  # the heads' card: known before the heads finish loading
     taxonomy = getattr(annotator, "taxonomy", None)
     lexicon = _sha12(taxonomy.lexicon_data()) if taxonomy is not None else "none"
-    if heads is None:
+    if card is None:
         described = {item.id: item.descriptions() for item in (*taxonomy.themes, *taxonomy.polarities)}
         fitted, version = f"descriptions{_sha12(described)}", taxonomy.version
     else:
-        fitted, version = heads.card.training_data_sha1, heads.card.taxonomy_version
+        fitted, version = card.training_data_sha1, card.taxonomy_version
     return f"{embedder.model_id}|{fitted}|tax{version}|lex{lexicon}|{annotator.mode}"  # type: ignore[attr-defined]
 
 
