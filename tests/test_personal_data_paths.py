@@ -38,8 +38,8 @@ def make_embedder() -> HashEmbedder:
     return HashEmbedder()
 
 
-def make_annotator(embedder: object, mode: str) -> RuleAnnotator:
-    """Stand-in theme heads (for the Ray workers)."""
+def make_annotator(embedder: object, mode: str, background: bool = False) -> RuleAnnotator:
+    """Stand-in theme heads (for the Ray workers, and for the CLI, which loads real heads in the background)."""
     return RuleAnnotator()
 
 

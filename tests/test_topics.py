@@ -213,15 +213,19 @@ def test_russian_lemmas_remembered_per_word_match_spacy_and_stay_bounded() -> No
     assert calls[-1] == "очереди" and len(calls) == 6
 
 
-def test_quick_word_forms_give_spacys_lemmas_on_the_seed_comments() -> None:
-    from textmine.topics.lemmas import quick_word_forms, word_forms
+def test_word_forms_give_the_whole_pipelines_lemmas_on_the_seed_comments() -> None:
+    from textmine.topics.lemmas import _languages, pipeline, quick_word_forms, word_forms
 
     comments = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "comments" / "comments.csv")
     texts, langs = comments["text"].tolist(), comments["lang"].tolist()
-    quick, spacy_forms = quick_word_forms(texts, langs), word_forms(texts, langs)
-    same_tokens = [(q, s) for q, s in zip(quick, spacy_forms, strict=True) if [f.text for f in q] == [f.text for f in s]]
-    # the tokens differ only around digits, URLs and hyphens; where they agree, every lemma and content flag does
+    chosen = _languages(texts, langs)
+    # what spaCy's whole pipeline (tokeniser, then lemmatiser in the sentence) gives each token
+    reference = [[(t.text, t.lemma_.lower() if lang == "ru" else t.lemma_) for t in pipeline(lang)(text)]
+                 for text, lang in zip(texts, chosen, strict=True)]
+    exact = word_forms(texts, langs)
+    assert [[(f.text, f.lemma) for f in forms] for forms in exact] == reference
+    quick = quick_word_forms(texts, langs)
+    same_tokens = [(q, s) for q, s in zip(quick, exact, strict=True) if [f.text for f in q] == [f.text for f in s]]
+    # quick tokens differ only around digits, URLs and hyphens; where they agree, so do lemmas and content flags
     assert len(same_tokens) >= 0.9 * len(texts)
     assert all(q == s for q, s in same_tokens)
-    again = quick_word_forms(texts[:5], langs[:5])  # remembered forms come back as they were
-    assert again == quick[:5]

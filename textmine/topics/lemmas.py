@@ -101,22 +101,24 @@ def word_forms(texts: Sequence[str], langs: Sequence[str | None] | None = None) 
     sentence-initial words as written).
 
     ``langs`` gives each text's language (``kk``/``ru``; anything else, or ``None``, is guessed from the
-    letters: a text with Kazakh letters is Kazakh).
+    letters: a text with Kazakh letters is Kazakh). The tokens are spaCy's; each distinct token is lemmatised
+    once per process (:func:`word_lemmas`: the lemmatisers read only the word, so this is the lemma the whole
+    pipeline gives it in the sentence).
     """
     chosen = _languages(texts, langs)
-    result: list[list[WordForm]] = [[] for _ in texts]
+    tokens: list[list[str]] = [[] for _ in texts]
     for lang in ("kk", "ru"):
         rows = [i for i, value in enumerate(chosen) if value == lang]
-        distinct = list(dict.fromkeys(texts[i] for i in rows))  # a repeated text is parsed once
+        distinct = list(dict.fromkeys(texts[i] for i in rows))  # a repeated text is split once
         nlp = pipeline(lang)
         # Strings spaCy interns for new words are freed when the zone closes; without it the vocabulary
         # grows with every distinct word (typos included) of a long run.
         with _ONE_AT_A_TIME, nlp.memory_zone():
-            parsed = {text: [_word_form(lang, token.text, _lemma(lang, token)) for token in doc]
-                      for text, doc in zip(distinct, nlp.pipe(distinct), strict=True)}
+            split = {text: [token.text for token in doc]
+                     for text, doc in zip(distinct, nlp.tokenizer.pipe(distinct), strict=True)}
         for i in rows:
-            result[i] = list(parsed[texts[i]])
-    return result
+            tokens[i] = split[texts[i]]
+    return _remembered_forms(tokens, chosen)
 
 
 def _lemma(lang: str, token: Token) -> str:
@@ -129,8 +131,8 @@ QUICK_TOKEN = re.compile(r"\w+(?:-\w+)*|[^\w\s]")
 
 def word_lemmas(words: Sequence[str], lang: str) -> list[str]:
     """The lemma of each word, each read as one token, in one spaCy batch (no tokeniser). The blank
-    ``kk``/``ru`` pipelines' lemmatisers read nothing but the word, so a word's lemma here is the one
-    :func:`word_forms` gives it in a sentence."""
+    ``kk``/``ru`` pipelines' lemmatisers read nothing but the word (no tagger sets a part of speech), so a
+    word's lemma here is the one the pipeline gives it in a sentence."""
     if not words:
         return []
     nlp = pipeline(lang)
@@ -139,30 +141,33 @@ def word_lemmas(words: Sequence[str], lang: str) -> list[str]:
         return [_lemma(lang, token) for token in doc]
 
 
-# Word forms of the tokens met so far, per language: a new selection's words are mostly known ones.
-_QUICK_FORMS: dict[str, dict[str, WordForm]] = {"kk": {}, "ru": {}}
+# Word forms of the tokens met so far, per language: a new batch's words are mostly known ones.
+_FORMS: dict[str, dict[str, WordForm]] = {"kk": {}, "ru": {}}
 
 
-def quick_word_forms(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[WordForm]]:
-    """:func:`word_forms` for views that count or show words (not the heads' features): tokens are
-    :data:`QUICK_TOKEN` matches, and each distinct token is lemmatised once per process (:func:`word_lemmas`;
-    the memo is emptied at ``WORD_MEMO_LIMIT`` words), about ten times faster on a few thousand comments. The
-    tokens differ from spaCy's only around digits, URLs and hyphens (``3-4``, ``10:30``, ``какую-то`` stay
-    whole); equal tokens get equal lemmas. Languages as in :func:`word_forms`."""
-    chosen = _languages(texts, langs)
-    tokens = [QUICK_TOKEN.findall(text) for text in texts]
+def _remembered_forms(tokens: list[list[str]], chosen: list[str]) -> list[list[WordForm]]:
+    """The :class:`WordForm` of every token (texts in the ``chosen`` languages), lemmatising only tokens not
+    met before in this process; the memo is emptied at ``WORD_MEMO_LIMIT`` words per language."""
     forms: dict[str, dict[str, WordForm]] = {}
     for lang in ("kk", "ru"):
-        memo = _QUICK_FORMS[lang]
-        found = {token: memo.get(token) for found, value in zip(tokens, chosen, strict=True) if value == lang
-                 for token in found}
+        memo = _FORMS[lang]
+        found = {token: memo.get(token) for split, value in zip(tokens, chosen, strict=True) if value == lang
+                 for token in split}
         new = [token for token, form in found.items() if form is None]
         if len(memo) + len(new) > WORD_MEMO_LIMIT:
             memo.clear()
         for token, lemma in zip(new, word_lemmas(new, lang), strict=True):
             found[token] = memo[token] = _word_form(lang, token, lemma)
         forms[lang] = found
-    return [[forms[lang][token] for token in found] for found, lang in zip(tokens, chosen, strict=True)]
+    return [[forms[lang][token] for token in split] for split, lang in zip(tokens, chosen, strict=True)]
+
+
+def quick_word_forms(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[WordForm]]:
+    """:func:`word_forms` for views that count or show words (not the heads' features), with regex tokens
+    (:data:`QUICK_TOKEN`) instead of spaCy's tokeniser, several times faster again. The tokens differ from
+    spaCy's only around digits, URLs and hyphens (``3-4``, ``10:30``, ``какую-то`` stay whole); equal tokens
+    get equal lemmas. Languages as in :func:`word_forms`."""
+    return _remembered_forms([QUICK_TOKEN.findall(text) for text in texts], _languages(texts, langs))
 
 
 def content_lemmas(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[str]]:
