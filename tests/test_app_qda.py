@@ -107,6 +107,17 @@ def test_words_page_frequencies_and_kwic(demo: Path, monkeypatch: pytest.MonkeyP
     assert set(compare["Кімге тән"]) <= {"Таңдалған", "мақтау"} and len(compare) > 0
 
 
+def test_a_saved_stop_word_leaves_the_word_frequencies(demo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    own = Path(shutil.copy(demo, tmp_path / "words.duckdb"))
+    at = _app(own, monkeypatch, "words")
+    assert _frame(at, "Кездесу саны").iloc[0]["Лемма"] == "құжат"
+    at.text_input(key="wd_stop_words").set_value("құжат")
+    next(b for b in at.button if b.label == "Тоқтау сөзге қосу").click().run()
+    assert not at.exception, at.exception
+    assert "құжат" not in _frame(at, "Кездесу саны")["Лемма"].tolist()  # the edits are read again once saved
+    assert [s.value for s in at.success] == ["Сақталды: 1 сөз."]
+
+
 def test_waves_page_shows_a_synthetic_second_wave(demo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     own = Path(shutil.copy(demo, tmp_path / "waves.duckdb"))
     at = _app(own, monkeypatch, "waves")

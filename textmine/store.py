@@ -45,7 +45,7 @@ import duckdb
 import pandas as pd
 import pandera.pandas as pa
 
-from textmine import readmodel, schema, store_migrations
+from textmine import readmodel, schema, store_migrations, word_lemmas
 from textmine.atomic import atomic_path
 from textmine.settings import settings
 from textmine.store_schema import TABLES as REGISTERED
@@ -160,7 +160,8 @@ class Store:
 
     def publish(self) -> Path:
         """Checkpoint, then atomically replace the snapshot with a copy of the store to which the app's read
-        model (``textmine.readmodel``) is added; return the snapshot path."""
+        model (``textmine.readmodel``) and its word lemmas (``textmine.word_lemmas``) are added; return the snapshot
+        path."""
         if self.read_only:
             raise RuntimeError(f"{self.path} is open read-only; only the writer publishes snapshots")
         self.connection.execute("CHECKPOINT")
@@ -174,6 +175,7 @@ class Store:
             with settings().limit(duckdb.connect(str(temporary))) as copy:  # the same memory limit as the store
                 copy.execute("SET enable_progress_bar = false")  # DuckDB's own bar would mix into the command's output
                 readmodel.build(copy)
+                word_lemmas.publish(copy, snapshot)
         return snapshot
 
     def _refresh_in(self, copy: Path, tables: Collection[str]) -> bool:

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from textmine import readmodel
+from textmine import readmodel, word_lemmas
 from textmine.settings import settings
 from textmine.store import reader_path
 
@@ -92,6 +92,13 @@ class Corpus:
         finally:
             cursor.close()
 
+    def has_table(self, name: str) -> bool:
+        """Whether the read model shows a table (or view) ``name``."""
+        return bool(self.scalar("""SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
+                                           AND table_name = $1)
+                                        + (SELECT count(*) FROM duckdb_views() WHERE database_name = current_database()
+                                           AND view_name = $1)""", [name]))
+
     def scalar(self, sql: str, params: Sequence = ()) -> object:
         """The first value of the first row of ``sql``."""
         cursor = self.connection.cursor()
@@ -115,7 +122,7 @@ def _open_read_model(path: Path) -> duckdb.DuckDBPyConnection:
     if "comments" not in tables:
         con.close()
         raise ValueError(f"store {path} has no comments table")
-    wanted = tables & {"services", EMBEDDINGS}
+    wanted = tables & {"services", EMBEDDINGS, word_lemmas.TABLE}
     if readmodel.is_current(con, "store"):
         for table in {*readmodel.TABLES, *wanted}:
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM store.{table}")

@@ -1,7 +1,8 @@
 """Full-text search that knows Kazakh and Russian word forms.
 
-Every distinct word of the store is lemmatised once per store version (in the language of the comments it
-occurs in, with the project's lemmatisers, ``textmine.topics.lemmas``), giving a lemma -> word forms index.
+Every distinct word of the store is lemmatised once (in the language of the comments it occurs in, with the
+project's lemmatisers, ``textmine.topics.lemmas``), when a snapshot is published (``textmine.word_lemmas``;
+for an older snapshot, here, once per store version), giving a lemma -> word forms index.
 A query word then matches every form that shares a lemma with it ("кезек" finds "кезегін", "кезегі"), as
 well as any text containing the word itself; the matched forms are what the quote cards highlight.
 Lemmatising distinct words rather than comments keeps the cost to the vocabulary's size, not the corpus's.
@@ -16,14 +17,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from textmine import word_lemmas
 from textmine.app.insights_adapter import escape_markdown
 from textmine.app.query import Corpus, Selection
-
-LEMMA_LANGS = ("kk", "ru")
-WORDS_SQL = r"""SELECT DISTINCT lower(word) AS word, lang FROM (
-                    SELECT unnest(regexp_extract_all(text, '\p{L}[\p{L}\-]*')) AS word, lang
-                    FROM (SELECT DISTINCT text, lang FROM app_comments))"""
-LEMMA_BATCH = 5_000  # words lemmatised per call: the lemmatisers' lock is let go between batches
+from textmine.word_lemmas import LEMMA_LANGS
 
 
 @dataclass(frozen=True)
@@ -49,23 +46,25 @@ def lemmas_of(word: str) -> set[str]:
 
 
 def build_index(corpus: Corpus) -> WordIndex:
-    """The word index of every distinct word of ``corpus``."""
-    return index_words(corpus.frame(WORDS_SQL))
+    """The word index of every distinct word of ``corpus``: read from the snapshot's word lemmas when it has
+    them (``textmine.word_lemmas``, published with it), else lemmatised here."""
+    if corpus.has_table(word_lemmas.TABLE):
+        return grouped(corpus.frame(f"SELECT word, lemma FROM {word_lemmas.TABLE}"))
+    return index_words(corpus.frame(word_lemmas.words_sql("app_comments")))
 
 
 def index_words(words: pd.DataFrame) -> WordIndex:
     """Lemmatise each lower-case ``word`` in the ``lang`` of the comments it occurs in (both lemmatisers
     for comments in another language), each distinct word once, and group the words by lemma."""
-    from textmine.topics.lemmas import word_lemmas
+    return grouped(word_lemmas.lemma_rows(words))
 
-    grouped: dict[str, set[str]] = defaultdict(set)
-    for lang in LEMMA_LANGS:
-        mine = list(dict.fromkeys(words.loc[(words["lang"] == lang) | ~words["lang"].isin(LEMMA_LANGS), "word"]))
-        for start in range(0, len(mine), LEMMA_BATCH):
-            batch = mine[start:start + LEMMA_BATCH]
-            for word, lemma in zip(batch, word_lemmas(batch, lang), strict=True):
-                grouped[lemma.lower()].add(word)
-    return WordIndex({lemma: frozenset(found) for lemma, found in grouped.items()})
+
+def grouped(rows: pd.DataFrame) -> WordIndex:
+    """The index of ``word``/``lemma`` rows: each lemma's words."""
+    forms: dict[str, set[str]] = defaultdict(set)
+    for word, lemma in zip(rows["word"], rows["lemma"], strict=True):
+        forms[lemma].add(word)
+    return WordIndex({lemma: frozenset(found) for lemma, found in forms.items()})
 
 
 def pattern(forms: Sequence[str] | frozenset[str]) -> str:

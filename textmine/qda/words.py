@@ -79,13 +79,17 @@ def frequencies(forms: list[list[WordForm]], langs: Sequence[str], stops: dict[s
     """Content lemmas with ``count`` (occurrences) and ``comments`` (comments using them), most frequent first."""
     count: Counter[str] = Counter()
     comments: Counter[str] = Counter()
-    counted: dict[str, dict[WordForm, str | None]] = {lang: {} for lang in set(langs)}  # form -> lemma, or None
+    # A token's lemma is a function of its text within a language: decide each distinct text once.
+    counted: dict[str, dict[str, str | None]] = {lang: {} for lang in set(langs)}
     for words, lang in zip(forms, langs, strict=True):
         known = counted[lang]
+        lemmas = []
         for form in words:
-            if form not in known:
-                known[form] = form.lemma.lower() if is_word(form, stops[lang]) else None
-        lemmas = [lemma for lemma in map(known.__getitem__, words) if lemma is not None]
+            if form.text not in known:
+                known[form.text] = form.lemma.lower() if is_word(form, stops[lang]) else None
+            lemma = known[form.text]
+            if lemma is not None:
+                lemmas.append(lemma)
         count.update(lemmas)
         comments.update(set(lemmas))
     table = pd.DataFrame({"lemma": list(count), "count": list(count.values()),

@@ -29,8 +29,17 @@ def _words(path: str, version: float, clauses: tuple[str, ...], params: tuple, e
                                  MAX_COMMENTS)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _stop_word_edits(path: str, version: float) -> pd.DataFrame:
+    """The store's stop-word edits (read once per store version: a saved edit publishes a new one)."""
+    return read_table(path, "stop_word_edits")
+
+
 def _edit_stop_words(ctx: Context, edits: pd.DataFrame) -> None:
-    with st.expander(ctx.t("stop_words")):
+    saved = st.session_state.pop("wd_stop_saved", None)
+    with st.expander(ctx.t("stop_words"), expanded=saved is not None):
+        if saved is not None:
+            st.success(ctx.t("stop_saved", n=saved))
         with st.form("wd_stop_form"):
             typed = st.text_input(ctx.t("stop_words_typed"), key="wd_stop_words")
             lang = st.radio(ctx.t("language"), words.LANGS, horizontal=True, key="wd_stop_lang")
@@ -43,8 +52,9 @@ def _edit_stop_words(ctx: Context, edits: pd.DataFrame) -> None:
                     store.append("stop_word_edits", words.edit_rows(typed.split(), lang, adding))
             except duckdb.IOException as error:
                 st.error(ctx.t("store_busy", error=error))
-            else:
-                st.success(ctx.t("stop_saved", n=len(typed.split())))
+            else:  # draw the page again on the edits just published
+                st.session_state["wd_stop_saved"] = len(typed.split())
+                st.rerun()
         if len(edits):
             st.dataframe(edits.sort_values("at", ascending=False), hide_index=True, key="wd_stop_edits")
 
@@ -68,7 +78,7 @@ def _second_selection(ctx: Context) -> tuple[Selection, str]:
 
 def render(ctx: Context) -> None:
     """Draw the words page."""
-    edits = read_table(ctx.path, "stop_word_edits")
+    edits = _stop_word_edits(str(ctx.path), ctx.version)
     _edit_stop_words(ctx, edits)
     found, freq, forms = _words(str(ctx.path), ctx.version, ctx.selection.clauses, ctx.selection.params, edits)
     if found.empty:
