@@ -66,3 +66,14 @@ def test_a_later_publish_lemmatises_only_new_words_and_keeps_the_rest(tmp_path: 
     assert sorted(asked) == sorted(["очереди", "большие", "в", "стояли", "долго", "терезе", "біреу", "ғана"])
     second = _published_rows(path)
     assert first <= second and ("очереди", "очередь") in second
+
+
+def test_an_unreadable_previous_snapshot_means_lemmatising_everything(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.replace_source("a.csv", _rows("a.csv", SEED), _rejects("a.csv"))
+    whole = _published_rows(path)
+    snapshot_path(path).write_bytes(b"not a database")
+    with Store(path) as store:
+        store.replace_source("b.csv", _rows("b.csv", SEED[:1]), _rejects("b.csv").iloc[:0])
+    assert _published_rows(path) == whole

@@ -47,13 +47,21 @@ def lemma_rows(words: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(found, ignore_index=True).drop_duplicates(ignore_index=True)
 
 
+def _attached(con: duckdb.DuckDBPyConnection, previous: Path) -> bool:
+    """ATTACH ``previous`` read-only as ``_previous``; ``False`` when it cannot be read (then all is lemmatised)."""
+    try:
+        con.execute(f"ATTACH {sql_literal(str(previous))} AS _previous (READ_ONLY)")
+    except duckdb.Error:
+        return False
+    return True
+
+
 def publish(con: duckdb.DuckDBPyConnection, previous: Path | None) -> None:
     """(Re)create :data:`TABLE` in ``con`` (a snapshot being published: the store's tables and its read model),
     from the ``previous`` snapshot's rows when it has them, lemmatising only the words that are new to it."""
     con.execute(f"CREATE OR REPLACE TABLE {TABLE} (word VARCHAR, lemma VARCHAR)")
     new_comments = "comments"
-    if previous is not None and previous.exists():
-        con.execute(f"ATTACH {sql_literal(str(previous))} AS _previous (READ_ONLY)")
+    if previous is not None and previous.exists() and _attached(con, previous):
         try:
             kept = {row[0] for row in con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = '_previous'").fetchall()}
