@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from textmine.readmodel import sql_literal
+from textmine.readmodel import sql_literal, tables_in
 
 TABLE = "app_word_lemmas"
 LEMMA_LANGS = ("kk", "ru")
@@ -63,9 +63,7 @@ def publish(con: duckdb.DuckDBPyConnection, previous: Path | None) -> None:
     new_comments = "comments"
     if previous is not None and previous.exists() and _attached(con, previous):
         try:
-            kept = {row[0] for row in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = '_previous'").fetchall()}
-            if {TABLE, "app_comments"} <= kept:
+            if {TABLE, "app_comments"} <= tables_in(con, "_previous"):
                 con.execute(f"INSERT INTO {TABLE} SELECT * FROM _previous.{TABLE}")
                 con.execute("""CREATE TEMP TABLE _new_comments AS SELECT c.text, c.lang FROM comments c
                                ANTI JOIN _previous.app_comments p ON p.id = c.id AND p.text = c.text""")

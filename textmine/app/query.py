@@ -94,10 +94,7 @@ class Corpus:
 
     def has_table(self, name: str) -> bool:
         """Whether the read model shows a table (or view) ``name``."""
-        return bool(self.scalar("""SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
-                                           AND table_name = $1)
-                                        + (SELECT count(*) FROM duckdb_views() WHERE database_name = current_database()
-                                           AND view_name = $1)""", [name]))
+        return _exists(self.connection, name)
 
     def scalar(self, sql: str, params: Sequence = ()) -> object:
         """The first value of the first row of ``sql``."""

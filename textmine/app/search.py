@@ -20,7 +20,6 @@ import pandas as pd
 from textmine import word_lemmas
 from textmine.app.insights_adapter import escape_markdown
 from textmine.app.query import Corpus, Selection
-from textmine.word_lemmas import LEMMA_LANGS
 
 
 @dataclass(frozen=True)
@@ -31,18 +30,13 @@ class WordIndex:
 
     def forms_of(self, word: str) -> frozenset[str]:
         """``word`` (lower case) and every form of the store sharing a Kazakh or Russian lemma with it."""
+        from textmine.topics.lemmas import lemmas_of  # spaCy loads on the first search, not at import
+
         lowered = word.lower()
         found = {lowered}
         for lemma in lemmas_of(lowered):
             found |= self.forms.get(lemma, frozenset())
         return frozenset(found)
-
-
-def lemmas_of(word: str) -> set[str]:
-    """The lemmas of one word under both the Kazakh and the Russian lemmatiser."""
-    from textmine.topics.lemmas import word_lemmas
-
-    return {word_lemmas([word], lang)[0].lower() for lang in LEMMA_LANGS}
 
 
 def build_index(corpus: Corpus) -> WordIndex:

@@ -30,7 +30,7 @@ from textmine.classify.evidence import theme_evidence
 from textmine.classify.features import feature_frame
 from textmine.classify.mode import Mode
 from textmine.classify.model import with_margin
-from textmine.classify.persist import Heads, HeadsCard, HeadsMismatch, default_heads_dir, load_heads, read_card
+from textmine.classify.persist import Heads, HeadsCard, HeadsMismatch, default_heads_dir, load_head_files, read_card
 from textmine.classify.taxonomy import Taxonomy, load_taxonomy
 from textmine.classify.zero_shot import TaxonomyPrototypes, taxonomy_prototypes
 from textmine.embed.base import Embedder
@@ -93,10 +93,10 @@ class ThemeAnnotator:
             self.card: HeadsCard | None = read_card(folder, embedder.model_id, self.taxonomy.version)
             if background:
                 pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-heads")
-                self._loading = pool.submit(self._load, folder, embedder.model_id)
+                self._loading = pool.submit(self._load, folder, self.card)
                 pool.shutdown(wait=False)  # its one thread ends with the load
             else:
-                self._heads = self._load(folder, embedder.model_id)
+                self._heads = self._load(folder, self.card)
         except HeadsMismatch as error:
             if mode is not Mode.zero_shot:
                 raise
@@ -106,8 +106,8 @@ class ThemeAnnotator:
             log.warning(self.notice)
             self.prototypes = taxonomy_prototypes(embedder, self.taxonomy)
 
-    def _load(self, folder: Path, model_id: str) -> Heads:
-        heads = load_heads(folder, model_id, self.taxonomy.version)
+    def _load(self, folder: Path, card: HeadsCard) -> Heads:
+        heads = load_head_files(folder, card)
         heads.themes.use_lexicon(self.taxonomy.lexicon_data())
         return heads
 

@@ -124,9 +124,13 @@ def read_card(folder: Path, embedding_model_id: str, taxonomy_version: int) -> H
 def load_heads(folder: Path, embedding_model_id: str, taxonomy_version: int) -> Heads:
     """Load heads from ``folder``; raise ``HeadsMismatch`` as :func:`read_card` does, or when a file holds types
     outside the allow-list."""
-    card = read_card(folder, embedding_model_id, taxonomy_version)
-    loaded = {name: _load_one(folder / filename) for name, filename in _FILES.items()}
-    return Heads(card=card, **loaded)
+    return load_head_files(folder, read_card(folder, embedding_model_id, taxonomy_version))
+
+
+def load_head_files(folder: Path, card: HeadsCard) -> Heads:
+    """The heads in ``folder`` whose ``card`` was read (and checked) by :func:`read_card`; raise ``HeadsMismatch``
+    when a file holds types outside the allow-list."""
+    return Heads(card=card, **{name: _load_one(folder / filename) for name, filename in _FILES.items()})
 
 
 def heads_exist(folder: Path | None = None) -> bool:

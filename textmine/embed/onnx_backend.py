@@ -61,7 +61,6 @@ class OnnxEmbedder:
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(info.get("max_seq_length", 512)))
-        self.pad_id = int(info.get("pad_token_id", 1))
         self.prefixes: dict[str, str] = info["prompts"]
         self.dim = int(info["dim"])
         self.model_id = info["model_id"] + ("" if variant == "fp32" else f"+onnx-{variant}+per-text")

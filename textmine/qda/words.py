@@ -23,9 +23,9 @@ from textmine.topics.lemmas import (
     RU_EXTRA_STOP_WORDS,
     WordForm,
     guess_language,
+    lemmas_of,
     pipeline,
     quick_word_forms,
-    word_lemmas,
 )
 
 LANGS = ("kk", "ru")
@@ -104,7 +104,7 @@ def kwic(ids: Sequence[str], forms: list[list[WordForm]], word: str, window: int
     word = word.strip().lower()
     if not word:
         raise ValueError("keyword in context needs a word")
-    wanted = {word} | {word_lemmas([word], lang)[0].lower() for lang in LANGS}
+    wanted = {word} | lemmas_of(word)
     rows = []
     for comment_id, words in zip(ids, forms, strict=True):
         for i, form in enumerate(words):

@@ -141,6 +141,11 @@ def word_lemmas(words: Sequence[str], lang: str) -> list[str]:
         return [_lemma(lang, token) for token in doc]
 
 
+def lemmas_of(word: str) -> set[str]:
+    """The lower-case lemmas of one word under both the Kazakh and the Russian lemmatiser."""
+    return {word_lemmas([word], lang)[0].lower() for lang in ("kk", "ru")}
+
+
 # Word forms of the tokens met so far, per language: a new batch's words are mostly known ones.
 _FORMS: dict[str, dict[str, WordForm]] = {"kk": {}, "ru": {}}
 
