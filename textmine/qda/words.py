@@ -12,15 +12,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from textmine import schema
+from textmine import schema, word_lemmas
 from textmine.app.query import Corpus, Filters, Selection, select
 from textmine.topics.lemmas import (
     KK_STOP_WORDS,
     RU_EXTRA_STOP_WORDS,
+    PublishedLemmas,
     WordForm,
     guess_language,
     lemmas_of,
@@ -68,11 +70,12 @@ def is_word(form: WordForm, stop: frozenset[str]) -> bool:
             and form.lemma.lower() not in stop)
 
 
-def lemmatised(texts: Sequence[str], langs: Sequence[str | None]) -> tuple[list[list[WordForm]], list[str]]:
-    """Each text's word forms (``quick_word_forms``: each distinct word lemmatised once) and the language it
-    was lemmatised in (``kk`` or ``ru``; others guessed)."""
+def lemmatised(texts: Sequence[str], langs: Sequence[str | None],
+               published: PublishedLemmas | None = None) -> tuple[list[list[WordForm]], list[str]]:
+    """Each text's word forms (``quick_word_forms``: each distinct word lemmatised once, or looked up in
+    ``published``) and the language it was lemmatised in (``kk`` or ``ru``; others guessed)."""
     chosen = [lang if lang in LANGS else guess_language(text) for text, lang in zip(texts, langs, strict=True)]
-    return quick_word_forms(list(texts), chosen), chosen
+    return quick_word_forms(list(texts), chosen, published), chosen
 
 
 def frequencies(forms: list[list[WordForm]], langs: Sequence[str], stops: dict[str, frozenset[str]]) -> pd.DataFrame:
@@ -183,7 +186,9 @@ def selected_texts(corpus: Corpus, selection: Selection, limit: int = MAX_COMMEN
 
 def selection_words(corpus: Corpus, selection: Selection, stops: dict[str, frozenset[str]],
                     limit: int = MAX_COMMENTS) -> tuple[pd.DataFrame, pd.DataFrame, list[list[WordForm]]]:
-    """The selected comments, their lemma :func:`frequencies` and their word forms (for :func:`kwic`)."""
+    """The selected comments, their lemma :func:`frequencies` and their word forms (for :func:`kwic`); words
+    are looked up in the snapshot's published lemmas (``textmine.word_lemmas``) before being lemmatised."""
     found = selected_texts(corpus, selection, limit)
-    forms, langs = lemmatised(found["text"].tolist(), found["lang"].tolist())
+    published = partial(word_lemmas.lookup, corpus.connection) if word_lemmas.is_current(corpus.connection) else None
+    forms, langs = lemmatised(found["text"].tolist(), found["lang"].tolist(), published)
     return found, frequencies(forms, langs, stops), forms

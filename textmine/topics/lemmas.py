@@ -33,6 +33,8 @@ def guess_language(text: str) -> str:
 
 _ONE_AT_A_TIME = threading.Lock()  # memory zones must not nest, and a pipeline is not thread-safe
 WORD_MEMO_LIMIT = 200_000
+# Lemmas known beforehand: (language, lower-case words) → the lemma of each word it holds.
+PublishedLemmas = Callable[[str, list[str]], dict[str, str]]
 
 
 def memoised_per_word(lemmatize: Callable[[Token], list[str]],
@@ -150,9 +152,11 @@ def lemmas_of(word: str) -> set[str]:
 _FORMS: dict[str, dict[str, WordForm]] = {"kk": {}, "ru": {}}
 
 
-def _remembered_forms(tokens: list[list[str]], chosen: list[str]) -> list[list[WordForm]]:
+def _remembered_forms(tokens: list[list[str]], chosen: list[str],
+                      published: PublishedLemmas | None = None) -> list[list[WordForm]]:
     """The :class:`WordForm` of every token (texts in the ``chosen`` languages), lemmatising only tokens not
-    met before in this process; the memo is emptied at ``WORD_MEMO_LIMIT`` words per language."""
+    met before in this process and not found, when lower case, in ``published``; the memo is emptied at
+    ``WORD_MEMO_LIMIT`` words per language."""
     forms: dict[str, dict[str, WordForm]] = {}
     for lang in ("kk", "ru"):
         memo = _FORMS[lang]
@@ -161,18 +165,22 @@ def _remembered_forms(tokens: list[list[str]], chosen: list[str]) -> list[list[W
         new = [token for token, form in found.items() if form is None]
         if len(memo) + len(new) > WORD_MEMO_LIMIT:
             memo.clear()
-        for token, lemma in zip(new, word_lemmas(new, lang), strict=True):
+        known = published(lang, [token for token in new if token.islower()]) if published and new else {}
+        unknown = [token for token in new if token not in known]
+        for token, lemma in [*known.items(), *zip(unknown, word_lemmas(unknown, lang), strict=True)]:
             found[token] = memo[token] = _word_form(lang, token, lemma)
         forms[lang] = found
     return [[forms[lang][token] for token in split] for split, lang in zip(tokens, chosen, strict=True)]
 
 
-def quick_word_forms(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[WordForm]]:
+def quick_word_forms(texts: Sequence[str], langs: Sequence[str | None] | None = None,
+                     published: PublishedLemmas | None = None) -> list[list[WordForm]]:
     """:func:`word_forms` for views that count or show words (not the heads' features), with regex tokens
     (:data:`QUICK_TOKEN`) instead of spaCy's tokeniser, several times faster again. The tokens differ from
     spaCy's only around digits, URLs and hyphens (``3-4``, ``10:30``, ``какую-то`` stay whole); equal tokens
-    get equal lemmas. Languages as in :func:`word_forms`."""
-    return _remembered_forms([QUICK_TOKEN.findall(text) for text in texts], _languages(texts, langs))
+    get equal lemmas. Languages as in :func:`word_forms`. Lower-case words new to this process are looked
+    up in ``published`` (a snapshot's word lemmas, ``textmine.word_lemmas.lookup``) before being lemmatised."""
+    return _remembered_forms([QUICK_TOKEN.findall(text) for text in texts], _languages(texts, langs), published)
 
 
 def content_lemmas(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[str]]:
