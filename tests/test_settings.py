@@ -74,8 +74,8 @@ def test_publishing_builds_the_read_model_under_the_same_limits(tmp_path: Path, 
     monkeypatch.setenv("TEXTMINE_DUCKDB_THREADS", "1")
     seen = []
     build = readmodel.build
-    monkeypatch.setattr(readmodel, "build", lambda con, *rest: seen.append(con.execute(
-        "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()) or build(con, *rest))
+    monkeypatch.setattr(readmodel, "build", lambda con, *rest, **named: seen.append(con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()) or build(con, *rest, **named))
     with Store(tmp_path / "s.duckdb") as store:
         store.publish()
     assert seen and set(seen) == {("667.5 MiB", 1)}

@@ -174,8 +174,9 @@ class Store:
             shutil.copyfile(self.path, temporary)
             with settings().limit(duckdb.connect(str(temporary))) as copy:  # the same memory limit as the store
                 copy.execute("SET enable_progress_bar = false")  # DuckDB's own bar would mix into the command's output
-                readmodel.build(copy)
-                word_lemmas.publish(copy, snapshot)
+                with readmodel.previous_snapshot(copy, snapshot) as previous:
+                    readmodel.build(copy, previous=previous)
+                    word_lemmas.publish(copy, previous)
         return snapshot
 
     def _refresh_in(self, copy: Path, tables: Collection[str]) -> bool:

@@ -12,8 +12,6 @@ since stay: a stale form only widens a search pattern, and matches are still rea
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pandas as pd
 
@@ -73,29 +71,17 @@ def lookup(con: duckdb.DuckDBPyConnection, lang: str, words: list[str]) -> dict[
         cursor.close()
 
 
-def _attached(con: duckdb.DuckDBPyConnection, previous: Path) -> bool:
-    """ATTACH ``previous`` read-only as ``_previous``; ``False`` when it cannot be read (then all is lemmatised)."""
-    try:
-        con.execute(f"ATTACH {sql_literal(str(previous))} AS _previous (READ_ONLY)")
-    except duckdb.Error:
-        return False
-    return True
-
-
-def publish(con: duckdb.DuckDBPyConnection, previous: Path | None) -> None:
+def publish(con: duckdb.DuckDBPyConnection, previous: str | None) -> None:
     """(Re)create :data:`TABLE` in ``con`` (a snapshot being published: the store's tables and its read model),
-    from the ``previous`` snapshot's rows when it has them, lemmatising only the words that are new to it."""
+    from the rows of the ``previous`` snapshot (attached under that name) when it has them, lemmatising only
+    the words that are new to it."""
     con.execute(f"CREATE OR REPLACE TABLE {TABLE} (word VARCHAR, lang VARCHAR, lemma VARCHAR)")
     new_comments = "comments"
-    if previous is not None and previous.exists() and _attached(con, previous):
-        try:
-            if "app_comments" in tables_in(con, "_previous") and is_current(con, "_previous"):
-                con.execute(f"INSERT INTO {TABLE} SELECT * FROM _previous.{TABLE}")
-                con.execute("""CREATE TEMP TABLE _new_comments AS SELECT c.text, c.lang FROM comments c
-                               ANTI JOIN _previous.app_comments p ON p.id = c.id AND p.text = c.text""")
-                new_comments = "_new_comments"
-        finally:
-            con.execute("DETACH _previous")
+    if previous is not None and "app_comments" in tables_in(con, previous) and is_current(con, previous):
+        con.execute(f"INSERT INTO {TABLE} SELECT * FROM {previous}.{TABLE}")
+        con.execute(f"""CREATE TEMP TABLE _new_comments AS SELECT c.text, c.lang FROM comments c
+                        ANTI JOIN {previous}.app_comments p ON p.id = c.id AND p.text = c.text""")
+        new_comments = "_new_comments"
     words = con.execute(f"""SELECT * FROM ({words_sql(new_comments)}) w
                             WHERE NOT EXISTS (SELECT 1 FROM {TABLE} t WHERE t.word = w.word AND t.lang = w.lang)""").df()
     con.register("_lemmas", lemma_rows(words))
