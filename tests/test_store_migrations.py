@@ -1,6 +1,6 @@
-"""Stores that survive upgrades: stores written by earlier releases (tests/data/store_v1.duckdb.gz and
-store_v2.duckdb.gz, see the .md beside each) are upgraded in one transaction after a backup copy; a newer store
-is refused."""
+"""Stores that survive upgrades: stores written by earlier releases (tests/data/store_v1.duckdb.gz,
+store_v2.duckdb.gz and store_v3.duckdb.gz, see the .md beside each) are upgraded in one transaction after a
+backup copy; a newer store is refused."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from textmine.texthash import text_hash, text_hash_sql
 
 FIXTURE = Path(__file__).parent / "data" / "store_v1.duckdb.gz"
 FIXTURE_V2 = Path(__file__).parent / "data" / "store_v2.duckdb.gz"
+FIXTURE_V3 = Path(__file__).parent / "data" / "store_v3.duckdb.gz"
 # rows per table in the fixture, as counted when it was written with the old code (tests/data/store_v1.md)
 V1_ROWS = {"comments": 32, "rejects": 1, "comment_themes": 30, "embeddings": 29, "text_annotations": 29,
            "scale_chunks": 2, "runs": 1}
@@ -42,6 +43,11 @@ def v2_store(tmp_path: Path) -> Path:
     return _unpacked(FIXTURE_V2, tmp_path / "textmine.duckdb")
 
 
+@pytest.fixture
+def v3_store(tmp_path: Path) -> Path:
+    return _unpacked(FIXTURE_V3, tmp_path / "textmine.duckdb")
+
+
 def _counts(path: Path) -> dict[str, int]:
     with duckdb.connect(str(path), read_only=True) as con:
         return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in V1_ROWS}
@@ -56,7 +62,7 @@ def test_the_fixture_is_a_version_1_store(v1_store: Path) -> None:
 def test_opening_a_v1_store_for_writing_backs_it_up_upgrades_it_and_keeps_its_rows(v1_store: Path) -> None:
     original = v1_store.read_bytes()
     with Store(v1_store) as store:
-        assert stored_version(store.connection) == store_schema.VERSION == 3
+        assert stored_version(store.connection) == store_schema.VERSION == 4
         assert store.read("label_feedback").empty  # the table a v1 store lacked, with every current column
         comments = store.read("comments")
         assert comments.set_index("id").loc[KAZAKH_ID, "text"] == KAZAKH_TEXT
@@ -67,7 +73,7 @@ def test_opening_a_v1_store_for_writing_backs_it_up_upgrades_it_and_keeps_its_ro
     backup = backup_path(v1_store, 1)
     assert backup.name == "textmine.duckdb.bak-v1" and backup.read_bytes() == original
     with duckdb.connect(str(v1_store.with_name("textmine.snapshot.duckdb")), read_only=True) as snapshot:
-        assert stored_version(snapshot) == 3
+        assert stored_version(snapshot) == store_schema.VERSION
         assert snapshot.execute("SELECT text FROM app_comments WHERE id = ?", [KAZAKH_ID]).fetchone() == (KAZAKH_TEXT,)
 
 
@@ -86,7 +92,7 @@ def test_the_v2_fixture_has_label_decisions_without_a_reviewer(v2_store: Path) -
 def test_opening_a_v2_store_adds_the_reviewer_column_with_old_rows_null(v2_store: Path) -> None:
     original = v2_store.read_bytes()
     with Store(v2_store) as store:
-        assert stored_version(store.connection) == 3
+        assert stored_version(store.connection) == store_schema.VERSION
         feedback = store.read("label_feedback")
         assert len(feedback) == 4 and feedback["reviewer"].isna().all()
         kazakh = feedback[feedback["comment_id"] == KAZAKH_ID]
@@ -100,6 +106,19 @@ def test_opening_a_v2_store_adds_the_reviewer_column_with_old_rows_null(v2_store
     assert backup_path(v2_store, 2).read_bytes() == original
 
 
+def test_opening_a_v3_store_adds_an_empty_table_of_language_tags(v3_store: Path) -> None:
+    original = v3_store.read_bytes()
+    with duckdb.connect(str(v3_store), read_only=True) as con:
+        assert stored_version(con) == 3
+        assert "text_languages" not in {row[0] for row in con.execute("SHOW TABLES").fetchall()}
+    with Store(v3_store) as store:
+        assert stored_version(store.connection) == store_schema.VERSION == 4
+        assert store.connection.execute("SELECT count(*) FROM text_languages").fetchone() == (0,)
+        comments = store.read("comments").set_index("id")
+        assert comments.loc[KAZAKH_ID, "text"] == KAZAKH_TEXT and comments["lang"].tolist() == ["kk", "ru", "kk"]
+    assert backup_path(v3_store, 3).read_bytes() == original
+
+
 def test_a_v1_store_goes_through_every_step_to_the_current_version(v1_store: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     ran = []
@@ -107,7 +126,7 @@ def test_a_v1_store_goes_through_every_step_to_the_current_version(v1_store: Pat
         monkeypatch.setitem(store_migrations.MIGRATIONS, version,
                             lambda con, version=version, step=step: (ran.append(version), step(con)))
     with Store(v1_store) as store:
-        assert ran == [1, 2] and stored_version(store.connection) == 3
+        assert ran == [1, 2, 3] and stored_version(store.connection) == store_schema.VERSION
         store.add_feedback(pd.DataFrame([{"comment_id": KAZAKH_ID, "theme": "queues", "decision": "accept",
                                           "polarity": None, "at": "2027-01-01T00:00:00+00:00", "reviewer": "Борис"}]))
         assert store.read("label_feedback")["reviewer"].tolist() == ["Борис"]
@@ -172,7 +191,7 @@ def test_a_new_store_has_every_registered_table_and_the_current_version(tmp_path
     with Store(tmp_path / "new.duckdb") as store:
         tables = {row[0] for row in store.connection.execute("SHOW TABLES").fetchall()}
         assert tables == set(store_schema.TABLES)
-        assert stored_version(store.connection) == 3
+        assert stored_version(store.connection) == store_schema.VERSION
     assert not list(tmp_path.glob("*.bak-*"))
 
 

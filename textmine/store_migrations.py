@@ -73,8 +73,13 @@ def _v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
     _add_missing_columns(con, TABLES["label_feedback"])
 
 
+def _v3_to_v4(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 4 keeps the language tags of texts tagged before (``text_languages``, empty at first)."""
+    con.execute(TABLES["text_languages"].create_sql())
+
+
 # version -> the step that brings a store of that version to the next one
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def _record(con: duckdb.DuckDBPyConnection) -> None:

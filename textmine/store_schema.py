@@ -18,7 +18,7 @@ import pandera.pandas as pa
 
 from textmine import schema
 
-VERSION = 3
+VERSION = 4
 META = "store_meta"
 
 _DUCK_TYPES = {"str": "VARCHAR", "string": "VARCHAR", "Int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN"}
@@ -110,6 +110,9 @@ _REGISTERED = (
                                "theme_scores VARCHAR, theme_uncertain BOOLEAN, theme_evidence VARCHAR, polarity VARCHAR, "
                                "theme_mode VARCHAR", ("annotator_key", "text_hash"),
            fills={"theme_uncertain": "false", "theme_evidence": "'{}'"}),
+    # textmine.scale.languages: tags of a tagger with another key are never reused
+    _table("text_languages", "tagger_key VARCHAR NOT NULL, text_hash VARCHAR NOT NULL, lang VARCHAR, "
+                             "lang_confidence DOUBLE", ("tagger_key", "text_hash")),
     # textmine.scale.chunks
     _table("scale_chunks", "source_file VARCHAR NOT NULL, chunk_no INTEGER NOT NULL, chunk_rows INTEGER NOT NULL, "
                            "fingerprint VARCHAR NOT NULL, first_line BIGINT, last_line BIGINT, rows_in INTEGER, "

@@ -40,7 +40,8 @@ from tqdm import tqdm
 
 from textmine import schema
 from textmine.embed.base import Embedder
-from textmine.pipeline import for_store, with_languages
+from textmine.pipeline import for_store
+from textmine.scale import languages
 from textmine.scale.ahead import EmbedAhead, Prefilled
 from textmine.scale.dedup import RunCache, annotate_once
 from textmine.scale.overlap import prepared_ahead
@@ -197,8 +198,9 @@ def _delete_lines(con: duckdb.DuckDBPyConnection, source_file: str, first: int, 
 
 
 def write_chunk(store: Store, source_file: str, chunk: RawChunk, chunk_rows: int, comments: pd.DataFrame,
-                rejects: pd.DataFrame, themes: pd.DataFrame, new_texts: int, seconds: float) -> None:
-    """Replace the chunk's line range in the store and record the chunk as done, in one transaction."""
+                rejects: pd.DataFrame, themes: pd.DataFrame, new_texts: int, seconds: float, tags: pd.DataFrame) -> None:
+    """Replace the chunk's line range in the store, keep its new language ``tags`` and record the chunk as
+    done, in one transaction."""
     comments = schema.validate(comments, schema.COMMENTS)
     rejects = schema.validate(rejects, schema.REJECTS)
     themes = schema.validate(themes, schema.COMMENT_THEMES)
@@ -213,6 +215,7 @@ def write_chunk(store: Store, source_file: str, chunk: RawChunk, chunk_rows: int
         for table, frame in (("comments", comments), ("rejects", rejects), ("comment_themes", themes),
                              (TABLE, record)):
             _insert(con, table, frame)
+        languages.keep(con, tags)
 
     store.transaction(work)
 
@@ -255,6 +258,7 @@ class PreparedChunk:
     chunk: RawChunk
     comments: pd.DataFrame
     rejects: pd.DataFrame
+    tags: pd.DataFrame  # language tags of texts new to the store (textmine.scale.languages)
     vectors: Prefilled
     seconds: float
 
@@ -282,10 +286,10 @@ class _ChunkSteps:
         with self.stage("ingest", chunk.no):
             comments, rejects = parse_chunk(chunk, self.source_file, self.column_map, self.keep_raw)
         with self.stage("langid", chunk.no):
-            comments = with_languages(comments)
+            comments, tags = languages.with_languages(self.store.connection, comments)
         with self.stage("embed", chunk.no):
             vectors = self.ahead.vectors(comments["text"].tolist())
-        return PreparedChunk(chunk, comments, rejects, vectors, time.perf_counter() - started)
+        return PreparedChunk(chunk, comments, rejects, tags, vectors, time.perf_counter() - started)
 
     def finish(self, prepared: PreparedChunk) -> int:
         """Annotate a prepared chunk and write it; return how many distinct texts were new."""
@@ -296,7 +300,7 @@ class _ChunkSteps:
             themes = annotated.assign(id=comments["id"].to_numpy())[list(schema.COMMENT_THEMES.columns)]
         with self.stage("write", chunk.no):
             write_chunk(self.store, self.source_file, chunk, self.chunk_rows, comments, prepared.rejects, themes,
-                        new_texts, prepared.seconds + time.perf_counter() - started)
+                        new_texts, prepared.seconds + time.perf_counter() - started, prepared.tags)
         return new_texts
 
 
