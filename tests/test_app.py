@@ -157,10 +157,12 @@ def test_themes_page_shows_the_theme_and_its_quotes(app: AppTest, store_path: Pa
 
 
 def test_services_page_card_matches_the_services_table(app: AppTest, store_path: Path) -> None:
-    number, avg, n = _sql(store_path, "SELECT service_no, avg_score, n FROM services ORDER BY service_no LIMIT 1")[0]
+    number, avg, n, rank = _sql(store_path, "SELECT service_no, avg_score, n, rank FROM services ORDER BY service_no LIMIT 1")[0]
+    (ranked,) = _sql(store_path, "SELECT max(rank) FROM services")[0]
     _page(app, "services").selectbox(key="sv_service").set_value(number).run()
     assert _metric(app, "Орташа балл") == f"{avg:.2f}"
     assert _metric(app, "Респонденттер (N)") == str(n)
+    assert _metric(app, "Рейтингтегі орны") == f"{rank} / {ranked}"
 
 
 def _found(at: AppTest) -> list[str]:

@@ -52,7 +52,8 @@ def _label(ctx: Context, coder: str, ids: list[str], mine: pd.DataFrame) -> None
     before = mine[(mine["comment_id"] == comment["id"]) & mine["present"]]["theme"].tolist()
     with st.form(key=f"ag_form_{coder}_{comment['id']}"):
         chosen = st.multiselect(ctx.t("themes_present"), ctx.taxonomy.theme_ids, default=before,
-                                format_func=ctx.theme_name, key=f"ag_themes_{coder}_{comment['id']}")
+                                format_func=ctx.theme_name, placeholder=ctx.t("choose"),
+                                key=f"ag_themes_{coder}_{comment['id']}")
         submitted = st.form_submit_button(ctx.t("save_label"))
     if submitted and _save(ctx, [("coder_labels", agreement.coder_rows(comment["id"], coder, chosen, ctx.taxonomy.theme_ids))]):
         st.toast(ctx.t("label_saved", n=len(chosen)))
