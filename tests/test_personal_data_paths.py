@@ -147,7 +147,9 @@ def test_every_export_masks_personal_data(ingested: Path, tmp_path: Path) -> Non
         invoke("export", "table", tmp_path / name, "--store", ingested)
     invoke("export", "qdpx", tmp_path / "project.qdpx", "--store", ingested)
     for name in ("quotes.csv", "quotes.xlsx", "quotes.md", "quotes.docx"):
-        invoke("quotes", "--k", "5", "--format", name.split(".")[1], "--out", tmp_path / name, "--store", ingested)
+        invoke("quotes", "--k", "5", "--format", name.split(".")[1], "--out", tmp_path / name, "--lang", "kk",
+               "--store", ingested)
+    assert "-жол" in (tmp_path / "quotes.md").read_text(encoding="utf-8")  # attributions in Kazakh
     outputs = [*written, *(tmp_path / name for name in ("table.csv", "table.xlsx", "project.qdpx", "quotes.csv",
                                                           "quotes.xlsx", "quotes.md", "quotes.docx"))]
     for path in outputs:

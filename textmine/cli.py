@@ -218,6 +218,7 @@ def quotes_command(
     region: Annotated[str | None, typer.Option("--region", help="canonical region name")] = None,
     format_: Annotated[str, typer.Option("--format", help="md | docx | csv | xlsx")] = "md",
     out: Annotated[Path | None, typer.Option("--out", help="file to write (required for docx/xlsx)")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="language of the attributions and counts: kk | ru | en")] = "en",
     store: StoreOption = None,
 ) -> None:
     """Representative quotes (central, diverse, quotable, attributed) for a theme / service / region."""
@@ -228,6 +229,8 @@ def quotes_command(
         representative_quotes,
         write_table,
     )
+    from textmine.insights.markdown import escape
+    from textmine.insights.quotes import ATTRIBUTION_WORDS
     from textmine.memos import with_memos
     from textmine.pipeline import comment_vectors, themed_comments
     from textmine.store import Store
@@ -236,6 +239,8 @@ def quotes_command(
         fail(f"--format must be md, docx, csv or xlsx, got {format_!r}")
     if format_ in ("docx", "xlsx") and out is None:
         fail(f"--format {format_} needs --out FILE")
+    if lang not in ATTRIBUTION_WORDS:
+        fail(f"--lang must be one of {', '.join(ATTRIBUTION_WORDS)}, got {lang!r}")
     with Store(store) as opened:
         coded = themed_comments(opened)
         _, vectors = comment_vectors(opened, default_embedder(), coded)
@@ -244,7 +249,7 @@ def quotes_command(
     quotes = with_memos(representative_quotes(coded, vectors, k=k, theme=theme, **filters), memos)
     title = " · ".join(str(part) for part in (theme, f"service {service}" if service else None, region) if part) or "quotes"
     if format_ == "md":
-        text = quotes_markdown(quotes, title)
+        text = quotes_markdown(quotes.assign(text=quotes["text"].map(escape)), title, lang=lang)
         if out is None:
             typer.echo(text)
             return
@@ -253,7 +258,7 @@ def quotes_command(
         with atomic_path(out) as temporary:
             temporary.write_text(text, encoding="utf-8")
     elif format_ == "docx":
-        quotes_docx(quotes, out, title)
+        quotes_docx(quotes, out, title, lang=lang)
     else:
         target = out or Path(f"quotes.{format_}")
         write_table(quotes, target)
