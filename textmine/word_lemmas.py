@@ -2,7 +2,7 @@
 each snapshot as ``app_word_lemmas(word, lang, lemma)`` (``lang``: the lemmatiser's language). The app's
 full-text search groups them into its index (``textmine.app.search``) instead of lemmatising the store's
 vocabulary in every server process (~11 s of a core and half the GIL on a million comments, while the user
-is clicking through pages); the Words page looks up the words of a selection in them (:func:`lookup`).
+is clicking through pages); the Words page looks up the words of a selection in them (:data:`LOOKUP_SQL`).
 
 A word is lemmatised in the language of the comments it occurs in, with both lemmatisers for comments in
 another language. Publishing is incremental: the previous snapshot's rows are copied and only the words of
@@ -52,6 +52,10 @@ def lemma_rows(words: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(found, ignore_index=True).drop_duplicates(ignore_index=True)
 
 
+# The published lemma (lower case) in one language (parameter 1) of each of a list of words (parameter 2).
+LOOKUP_SQL = f"SELECT word, lemma FROM {TABLE} WHERE lang = ? AND word IN (SELECT unnest(?))"
+
+
 def is_current(con: duckdb.DuckDBPyConnection, database: str | None = None) -> bool:
     """Whether ``database`` (default: ``con``'s own) holds :data:`TABLE` with a language per row (older
     snapshots held words and lemmas only: the app then lemmatises as before)."""
@@ -59,16 +63,6 @@ def is_current(con: duckdb.DuckDBPyConnection, database: str | None = None) -> b
     present = con.execute(f"SELECT column_name FROM duckdb_columns() WHERE {where} AND table_name = ?",
                           [TABLE]).fetchall()
     return {name for (name,) in present} == set(COLUMNS)
-
-
-def lookup(con: duckdb.DuckDBPyConnection, lang: str, words: list[str]) -> dict[str, str]:
-    """The published lemma (lower case) in ``lang`` of each of ``words`` (lower case) that :data:`TABLE` holds."""
-    cursor = con.cursor()
-    try:
-        return dict(cursor.execute(f"SELECT word, lemma FROM {TABLE} WHERE lang = ? AND word IN (SELECT unnest(?))",
-                                   [lang, words]).fetchall())
-    finally:
-        cursor.close()
 
 
 def publish(con: duckdb.DuckDBPyConnection, previous: str | None) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -184,11 +183,17 @@ def selected_texts(corpus: Corpus, selection: Selection, limit: int = MAX_COMMEN
                         f"LIMIT {int(limit)}", selection.params)
 
 
+def _published_lemmas(corpus: Corpus) -> PublishedLemmas | None:
+    """Look-ups in the snapshot's word lemmas, when it has them with their languages."""
+    if not word_lemmas.is_current(corpus.connection):
+        return None
+    return lambda lang, words: dict(corpus.frame(word_lemmas.LOOKUP_SQL, [lang, words]).itertuples(index=False))
+
+
 def selection_words(corpus: Corpus, selection: Selection, stops: dict[str, frozenset[str]],
                     limit: int = MAX_COMMENTS) -> tuple[pd.DataFrame, pd.DataFrame, list[list[WordForm]]]:
     """The selected comments, their lemma :func:`frequencies` and their word forms (for :func:`kwic`); words
     are looked up in the snapshot's published lemmas (``textmine.word_lemmas``) before being lemmatised."""
     found = selected_texts(corpus, selection, limit)
-    published = partial(word_lemmas.lookup, corpus.connection) if word_lemmas.is_current(corpus.connection) else None
-    forms, langs = lemmatised(found["text"].tolist(), found["lang"].tolist(), published)
+    forms, langs = lemmatised(found["text"].tolist(), found["lang"].tolist(), _published_lemmas(corpus))
     return found, frequencies(forms, langs, stops), forms

@@ -179,7 +179,7 @@ def quick_word_forms(texts: Sequence[str], langs: Sequence[str | None] | None = 
     (:data:`QUICK_TOKEN`) instead of spaCy's tokeniser, several times faster again. The tokens differ from
     spaCy's only around digits, URLs and hyphens (``3-4``, ``10:30``, ``какую-то`` stay whole); equal tokens
     get equal lemmas. Languages as in :func:`word_forms`. Lower-case words new to this process are looked
-    up in ``published`` (a snapshot's word lemmas, ``textmine.word_lemmas.lookup``) before being lemmatised."""
+    up in ``published`` (a snapshot's word lemmas, ``textmine.word_lemmas.LOOKUP_SQL``) before being lemmatised."""
     return _remembered_forms([QUICK_TOKEN.findall(text) for text in texts], _languages(texts, langs), published)
 
 
