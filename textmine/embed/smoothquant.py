@@ -105,17 +105,15 @@ def quantise_int8_smooth(fp32_path: Path, out_path: Path, tokenizer_path: Path, 
     """Write ``out_path``: ``fp32_path`` smoothed on ``texts`` and quantised to int8 (per-channel weights,
     dynamic activations) on every encoder matmul; embeddings, LayerNorms and pooling stay fp32."""
     import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from textmine.embed.onnx_export import quantise_nodes_int8
 
     model = onnx.load(str(fp32_path))
     smooth(model, input_maxima(model, tokenizer_path, texts, prefix), alpha)
     smoothed_path = out_path.with_name(out_path.stem + ".smoothed.onnx")
     onnx.save(model, str(smoothed_path))
     try:
-        quantize_dynamic(str(smoothed_path), str(out_path), per_channel=True, weight_type=QuantType.QInt8,
-                         op_types_to_quantize=["MatMul", "Attention"],
-                         nodes_to_quantize=[node.name for node in _quantised_nodes(model.graph)],
-                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        quantise_nodes_int8(smoothed_path, out_path, [node.name for node in _quantised_nodes(model.graph)])
     finally:
         smoothed_path.unlink(missing_ok=True)
     return out_path
