@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from textmine.background import in_background
 from textmine.classify.evidence import theme_evidence
 from textmine.classify.features import feature_frame
 from textmine.classify.mode import Mode
@@ -92,9 +93,7 @@ class ThemeAnnotator:
         try:
             self.card: HeadsCard | None = read_card(folder, embedder.model_id, self.taxonomy.version)
             if background:
-                pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-heads")
-                self._loading = pool.submit(self._load, folder, self.card)
-                pool.shutdown(wait=False)  # its one thread ends with the load
+                self._loading = in_background("textmine-heads", self._load, folder, self.card)
             else:
                 self._heads = self._load(folder, self.card)
         except HeadsMismatch as error:

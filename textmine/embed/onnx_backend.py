@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from tqdm import tqdm
 
+from textmine.background import in_background
 from textmine.embed.base import (
     Kind,
     as_texts,
@@ -76,9 +77,8 @@ class OnnxEmbedder:
         options.enable_cpu_mem_arena = False
         # The session (~1-2 s: reading the graph, optimising it) loads in the background while the caller
         # opens its store and reads, parses and tags its first texts; the first ``embed`` waits for it.
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-onnx-load")
-        self._loading = pool.submit(ort.InferenceSession, str(path), options, providers=["CPUExecutionProvider"])
-        pool.shutdown(wait=False)  # its one thread ends with the load
+        self._loading = in_background("textmine-onnx-load", ort.InferenceSession, str(path), options,
+                                      providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(info.get("max_seq_length", 512)))
         self.prefixes: dict[str, str] = info["prompts"]
