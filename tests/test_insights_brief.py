@@ -92,6 +92,23 @@ def test_markdown_in_the_brief_language(brief) -> None:
     assert templates.phrase("problems", other) not in text
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_paper_only_service_s_brief_names_its_delivery_form_and_line(coded, vectors, lang: str) -> None:
+    services = synthetic.services().assign(
+        delivery_form=["paper" if s == TARGET else "electronic" for s in synthetic.SERVICES],
+        delivery_form_line=pd.array([777 if s == TARGET else 700 + s for s in synthetic.SERVICES], dtype="Int64"))
+    ranked = priorities(coded, services, synthetic.aspects(), prior_weight=10)
+    evidence = Evidence(ranked, coded, EmbeddedQuotes(coded, vectors), services, synthetic.aspects())
+    brief = service_brief(TARGET, evidence, lang=lang)
+    digital = next(item for item in brief.problems if item.theme == "digitalisation")
+    assert (digital.n_comments, digital.delivery_form, digital.delivery_form_line) == (0, "paper", 777)
+    templates = load_templates()
+    text = brief_markdown(brief)
+    assert templates.phrase("delivery_paper", lang, line=templates.phrase("line", lang, line=777)) in text
+    assert f"({templates.phrase('component_delivery', lang)})" in text
+    assert brief.problems[0].delivery_form is None  # the other problems carry no delivery form
+
+
 def test_json_round_trips(brief) -> None:
     data = json.loads(brief_json(brief))
     assert data["lang"] == brief.lang and data["problems"][0]["theme"] == "deadlines"

@@ -97,6 +97,29 @@ def test_a_high_aspect_score_is_no_strength_when_comments_single_the_theme_out(c
     assert "documents" in set(_rows(table, mild, "strength")["theme"])
 
 
+def test_a_paper_only_service_has_digitalisation_as_a_problem_from_its_delivery_form(coded: pd.DataFrame) -> None:
+    forms = {1: "paper", 2: "electronic", 3: None}
+    services = synthetic.services().assign(
+        delivery_form=[forms.get(s, "electronic") for s in synthetic.SERVICES],
+        delivery_form_line=pd.array([None if forms.get(s, "e") is None else 100 * s for s in synthetic.SERVICES],
+                                    dtype="Int64"))
+    assert not coded["themes"].str.contains("digitalisation").any()  # no comment raises it
+    table = priorities(coded, services, synthetic.aspects())
+    digital = _rows(table, 1, "problem").set_index("theme").loc["digitalisation"]
+    assert digital["n_comments"] == 0 and digital["delivery_form"] == "paper" and digital["delivery_form_line"] == 100
+    assert digital["pts_delivery"] == 1.0 and "delivery" not in digital["missing"]
+    present = WEIGHTS["share"] + WEIGHTS["aspect"] + WEIGHTS["delivery"]
+    assert digital["w_delivery"] == pytest.approx(WEIGHTS["delivery"] / present)
+    assert digital["score"] == pytest.approx(digital["w_share"] * digital["pts_share"]
+                                             + digital["w_aspect"] * 0.5 + digital["w_delivery"])
+    assert "digitalisation" not in set(_rows(table, 2, "problem")["theme"])  # electronic, no comment: not listed
+    others = table[table["theme"] != "digitalisation"]
+    assert others["pts_delivery"].isna().all() and not others["missing"].str.contains("delivery").any()
+    assert table.loc[table["kind"] == "strength", "pts_delivery"].isna().all()
+    by_region = priorities(coded, services, synthetic.aspects(), by="region")
+    assert by_region["pts_delivery"].isna().all()
+
+
 def test_whole_service_aspect_rows_win_over_channel_rows(coded: pd.DataFrame) -> None:
     channel = pd.DataFrame({"service_no": [synthetic.TARGET], "theme": ["deadlines"], "score": [2.0],
                             "channel": ["Мемкорпорация"]})

@@ -62,12 +62,28 @@ def test_fit_recovers_a_ranking_by_the_services_own_counts() -> None:
         if top.iloc[0] > top.iloc[1]:
             reference[int(service)] = [top.index[0]]
     assert reference[synthetic.TARGET] == ["deadlines"] and len(reference) >= 3
-    pulled = textmine_rankings(coded, synthetic.services(), synthetic.aspects(), prior_weight=1000.0, aspect_weight=0.0)
+    pulled = textmine_rankings(coded, synthetic.services(), synthetic.aspects(), prior_weight=1000.0, aspect_weight=0.0,
+                               delivery_weight=0.0)
     assert score_rankings(pulled, reference, k=1).recall < 1  # near the survey mix, the own top theme is lost
     fitted = fit_ranking(coded, synthetic.services(), synthetic.aspects(), reference, priors=(1000.0, 0.0),
-                         aspect_weights=(0.0,), k=1)
+                         aspect_weights=(0.0,), delivery_weights=(0.0,), k=1)
     assert fitted.prior_weight == 0.0 and fitted.in_sample.recall == 1.0 and fitted.loso.recall == 1.0
     assert len(fitted.loso_choices) == len(reference)
+
+
+def test_fit_weighs_the_delivery_form_when_the_authors_ask_paper_services_to_go_digital() -> None:
+    coded = synthetic.corpus()
+    paper = [1, 2, 4]
+    services = synthetic.services().assign(
+        delivery_form=["paper" if s in paper else "electronic" for s in synthetic.SERVICES],
+        delivery_form_line=pd.array([100 * s for s in synthetic.SERVICES], dtype="Int64"))
+    reference = {int(s): ["digitalisation"] if s in paper else ["deadlines"] for s in synthetic.SERVICES}
+    fitted = fit_ranking(coded, services, synthetic.aspects(), reference, priors=(10.0,), aspect_weights=(0.0,),
+                         delivery_weights=(0.0, 10.0), k=1)
+    assert fitted.delivery_weight == 10.0
+    without = score_rankings(textmine_rankings(coded, services, synthetic.aspects(), 10.0, 0.0, 0.0), reference, k=1)
+    assert fitted.in_sample.recall == without.recall + len(paper) / len(reference)
+    assert (fitted.loso_choices["delivery_weight"] == 10.0).all()
 
 
 def test_reference_file_errors_name_the_file(tmp_path: Path) -> None:

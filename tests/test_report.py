@@ -36,6 +36,19 @@ def test_all_sixty_services_with_figures(seed_report_parse):
     assert [first[f"n_{k}"] for k in range(1, 6)] == [3, 2, 11, 23, 109]
 
 
+def test_delivery_forms_as_the_sections_state_them(seed_report_parse):
+    services = seed_report_parse.services.set_index("service_no")
+    # «...көрсету нысаны: қағаз түрінде» (line 2008), «...: электрондық (жартылай» (2262),
+    # «...: электронды және/немесе қағаз түрінде» (2480)
+    assert services.loc[3, ["delivery_form", "delivery_form_line"]].tolist() == ["paper", 2008]
+    assert services.loc[4, ["delivery_form", "delivery_form_line"]].tolist() == ["electronic", 2262]
+    assert services.loc[5, ["delivery_form", "delivery_form_line"]].tolist() == ["paper_and_electronic", 2480]
+    # service 1 states only the form of its result («нәтижелерін ұсыну нысаны»): no delivery form
+    assert pd.isna(services.loc[1, "delivery_form"]) and pd.isna(services.loc[1, "delivery_form_line"])
+    assert services["delivery_form"].value_counts().to_dict() == {"paper": 29, "electronic": 22,
+                                                                   "paper_and_electronic": 3}
+
+
 def test_distribution_sums_to_n_and_shares_to_100(seed_report_parse):
     services = seed_report_parse.services.set_index("service_no")
     counts = services[[f"n_{k}" for k in range(1, 6)]].sum(axis=1)

@@ -62,7 +62,7 @@ def test_the_fixture_is_a_version_1_store(v1_store: Path) -> None:
 def test_opening_a_v1_store_for_writing_backs_it_up_upgrades_it_and_keeps_its_rows(v1_store: Path) -> None:
     original = v1_store.read_bytes()
     with Store(v1_store) as store:
-        assert stored_version(store.connection) == store_schema.VERSION == 4
+        assert stored_version(store.connection) == store_schema.VERSION == 5
         assert store.read("label_feedback").empty  # the table a v1 store lacked, with every current column
         comments = store.read("comments")
         assert comments.set_index("id").loc[KAZAKH_ID, "text"] == KAZAKH_TEXT
@@ -107,15 +107,20 @@ def test_opening_a_v2_store_adds_the_reviewer_column_with_old_rows_null(v2_store
 
 
 def test_opening_a_v3_store_adds_an_empty_table_of_language_tags(v3_store: Path) -> None:
+    with duckdb.connect(str(v3_store)) as con:
+        con.execute("INSERT INTO services (service_no, service_name, reconciled) VALUES (1, 'Апостиль қою', true)")
     original = v3_store.read_bytes()
     with duckdb.connect(str(v3_store), read_only=True) as con:
         assert stored_version(con) == 3
         assert "text_languages" not in {row[0] for row in con.execute("SHOW TABLES").fetchall()}
     with Store(v3_store) as store:
-        assert stored_version(store.connection) == store_schema.VERSION == 4
+        assert stored_version(store.connection) == store_schema.VERSION == 5
         assert store.connection.execute("SELECT count(*) FROM text_languages").fetchone() == (0,)
         comments = store.read("comments").set_index("id")
         assert comments.loc[KAZAKH_ID, "text"] == KAZAKH_TEXT and comments["lang"].tolist() == ["kk", "ru", "kk"]
+        services = store.read("services")  # version 5: each service's delivery form, unknown until re-ingested
+        assert services["service_name"].tolist() == ["Апостиль қою"]
+        assert services["delivery_form"].isna().all() and services["delivery_form_line"].isna().all()
     assert backup_path(v3_store, 3).read_bytes() == original
 
 
@@ -126,7 +131,7 @@ def test_a_v1_store_goes_through_every_step_to_the_current_version(v1_store: Pat
         monkeypatch.setitem(store_migrations.MIGRATIONS, version,
                             lambda con, version=version, step=step: (ran.append(version), step(con)))
     with Store(v1_store) as store:
-        assert ran == [1, 2, 3] and stored_version(store.connection) == store_schema.VERSION
+        assert ran == [1, 2, 3, 4] and stored_version(store.connection) == store_schema.VERSION
         store.add_feedback(pd.DataFrame([{"comment_id": KAZAKH_ID, "theme": "queues", "decision": "accept",
                                           "polarity": None, "at": "2027-01-01T00:00:00+00:00", "reviewer": "Борис"}]))
         assert store.read("label_feedback")["reviewer"].tolist() == ["Борис"]

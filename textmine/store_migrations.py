@@ -78,8 +78,15 @@ def _v3_to_v4(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(TABLES["text_languages"].create_sql())
 
 
+def _v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 5 keeps each service's delivery form (``services.delivery_form``, ``delivery_form_line``), NULL for
+    services ingested before: re-ingest the report to fill them."""
+    _add_missing_columns(con, TABLES["services"])
+
+
 # version -> the step that brings a store of that version to the next one
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
+                                                                      4: _v4_to_v5}
 
 
 def _record(con: duckdb.DuckDBPyConnection) -> None:

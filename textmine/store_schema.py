@@ -18,7 +18,7 @@ import pandera.pandas as pa
 
 from textmine import schema
 
-VERSION = 4
+VERSION = 5
 META = "store_meta"
 
 _DUCK_TYPES = {"str": "VARCHAR", "string": "VARCHAR", "Int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN"}
@@ -85,7 +85,7 @@ _REGISTERED = (
     _table(META, "schema_version INTEGER NOT NULL, applied_at TIMESTAMP DEFAULT current_timestamp, code_version VARCHAR"),
     _from_frame_schema("comments", schema.COMMENTS, "id"),
     _from_frame_schema("rejects", schema.REJECTS),
-    _from_frame_schema("services", schema.SERVICES, "service_no"),
+    _from_frame_schema("services", schema.SERVICES, "service_no", fills={"delivery_form": "NULL"}),
     _from_frame_schema("comment_themes", schema.COMMENT_THEMES, "id"),
     # reviewer (version 3): unknown, so NULL, in rows saved before
     _from_frame_schema("label_feedback", schema.LABEL_FEEDBACK, fills={"reviewer": "NULL"}),

@@ -17,6 +17,7 @@ import pandas as pd
 
 from textmine import schema
 from textmine.ingest.errors import IngestError
+from textmine.ingest.report_delivery import delivery_form
 from textmine.ingest.report_figures import reconcile, section_figures
 from textmine.ingest.report_layout import ReportLayout, load_layout
 from textmine.ingest.report_quotes import QuoteRules, Span, classify, find_spans
@@ -86,6 +87,7 @@ def _services(sections: list[Section], sample: pd.DataFrame, ranking: pd.DataFra
         row = {"service_no": section.no, "service_name": normalise(section.name), "agency": info["agency"],
                "provider_level": info["provider_level"], "n": int(info["n"]), "source_line": section.start + 1}
         row.update(section_figures(section, lines, layout, normalise))
+        row.update(delivery_form(section, lines, layout))
         rows.append(row)
     frame = reconcile(pd.DataFrame(rows), ranking)
     for column in schema.SERVICES.columns:

@@ -6,8 +6,8 @@ that raise the theme (a suggestion such as "shorten the term" points at a proble
 ``praise`` comments. The ``praise`` theme (general thanks) is never a problem.
 
 The score reads a service the way the report's authors do (``docs/recommendations.md``): what many of its
-own respondents raise, and its own weakest aspects; not how unusual it is against other services. Three
-components, each turned into 0–1 points (problem: the worse, the higher; strength: the better):
+own respondents raise, its own weakest aspects, and how it is delivered; not how unusual it is against other
+services. Four components, each turned into 0–1 points (problem: the worse, the higher; strength: the better):
 
 ========== ========================================================== ================================
 component  value shown                                                points
@@ -22,6 +22,9 @@ aspect     ``aspect_score`` (the report's 1–5 score of the aspects    problem:
            mapped to the theme) and ``aspect_gap`` = score −          strength: clip(0.5 + gap / 0.25)
            ``aspect_own``, the group's own mean over its scored       (0.5 at the group's own mean)
            themes (its weakest aspects, not the gap to other groups)
+delivery   ``delivery_form``: the form the report states for the      problem, ``digitalisation`` only:
+           service (``services.delivery_form``, by service only)      paper 1, paper and electronic
+                                                                      0.5, electronic 0
 ========== ========================================================== ================================
 
 ``score`` = Σ weight × points / Σ weight over the components present. The weights and k were fitted by
@@ -29,17 +32,18 @@ leave-one-service-out cross-validation against labels of the report authors' own
 (``textmine eval recommend``): :data:`WEIGHTS`, :data:`PRIOR_WEIGHT`. A component missing from the whole
 analysis (no per-comment ratings, as in the seed report; no aspect scores at all, e.g. by region) is shown as
 NaN, named in ``missing``, and its weight is shared out among the others: the effective weights are the
-``w_*`` columns. A theme the report gives no aspect score for, while other themes have one, is named in
-``missing`` too but scored neutral (0.5, as at the group's own mean). ``rank`` orders each group's problems
-(and strengths) by score, then by evidence comments, then specific themes before the general ``praise``,
-then theme id.
+``w_*`` columns. ``delivery`` applies to the ``digitalisation`` problem of a service alone (elsewhere it is NaN
+and not named in ``missing``; a service whose section states no form has it named there). A theme the report
+gives no aspect score for, while other themes have one, is named in ``missing`` too but scored neutral (0.5, as
+at the group's own mean). ``rank`` orders each group's problems (and strengths) by score, then by evidence
+comments, then specific themes before the general ``praise``, then theme id.
 
-A theme is listed as a problem when at least one evidence comment raises it or its aspect score is
-below the group's own mean; as a strength when one praise comment raises it, or when its aspect score is
-above the group's own mean and its comments do not criticise it more than the median group's do (a brief
-should not praise what respondents single out for complaint). ``few_comments`` flags an item resting on
-fewer than :data:`FEW_COMMENTS` evidence comments; ``small_n`` flags groups with fewer than
-``min_comments`` comments.
+A theme is listed as a problem when at least one evidence comment raises it, its aspect score is
+below the group's own mean, or (``digitalisation``) the service is delivered on paper only; as a strength when
+one praise comment raises it, or when its aspect score is above the group's own mean and its comments do not
+criticise it more than the median group's do (a brief should not praise what respondents single out for
+complaint). ``few_comments`` flags an item resting on fewer than :data:`FEW_COMMENTS` evidence comments;
+``small_n`` flags groups with fewer than ``min_comments`` comments.
 """
 
 from __future__ import annotations
@@ -53,14 +57,16 @@ from textmine.insights.profile import split_themes, theme_indicators
 KINDS = ("problem", "strength")
 POLARITIES = {"problem": ("complaint", "suggestion"), "strength": ("praise",)}
 POSITIVE_THEMES = ("praise",)
-COMPONENTS = ("share", "impact", "aspect")
-WEIGHTS = {"share": 0.9, "impact": 0.25, "aspect": 0.1}
+COMPONENTS = ("share", "impact", "aspect", "delivery")
+WEIGHTS = {"share": 1.0, "impact": 0.25, "aspect": 0.0, "delivery": 0.5}
 PRIOR_WEIGHT = 20.0  # k: the survey-wide mix counts as this many comments of every group
 SCALES = {"share": 0.5, "impact": 0.5, "aspect": 0.25}
 NEUTRAL = 0.5  # aspect points at the group's own mean score, and for a theme the report gives no score
 SMALL_GROUP = 10
 FEW_COMMENTS = 5
 ASPECT_COLUMNS = ("service_no", "theme", "score")
+DIGITAL_THEME = "digitalisation"
+DELIVERY_POINTS = {"paper": 1.0, "paper_and_electronic": 0.5, "electronic": 0.0}
 
 
 def priorities(coded: pd.DataFrame, services: pd.DataFrame | None = None, aspects: pd.DataFrame | None = None,
@@ -72,6 +78,8 @@ def priorities(coded: pd.DataFrame, services: pd.DataFrame | None = None, aspect
     ``coded``: comments with ``themes`` and ``polarity`` (and ``rating`` when respondents rated);
     ``services``: the services table (maps services to agencies for agency-level aspect scores);
     ``aspects``: the aspect table (``service_no``, ``theme``, ``score``, optional ``channel``);
+    the services' ``delivery_form`` (when ``services`` has it and ``by`` is ``service_no``) scores the
+    ``digitalisation`` problem;
     ``prior_weight``: k, how many comments the survey-wide mix is worth in each group's shrunk share.
     """
     weights = {**WEIGHTS, **(weights or {})}
@@ -81,7 +89,8 @@ def priorities(coded: pd.DataFrame, services: pd.DataFrame | None = None, aspect
     aspect = _aspect_scores(aspects, services, by)
     if theme_ids is None:
         found = {theme for themes in coded["themes"] for theme in split_themes(themes)}
-        theme_ids = sorted(found | set(aspect.columns))
+        delivery = {DIGITAL_THEME} if _states_delivery(services, by) else set()
+        theme_ids = sorted(found | set(aspect.columns) | delivery)
     indicators = theme_indicators(coded, theme_ids)
     rated = rating in coded.columns and coded[rating].notna().any()
     parts, criticised = [], None
@@ -90,10 +99,11 @@ def priorities(coded: pd.DataFrame, services: pd.DataFrame | None = None, aspect
         table = _shares(coded[keys], evidence, keys, prior_weight)
         table["impact"] = _impacts(coded, evidence, keys, rating) if rated else np.nan
         table = _with_aspects(table, aspect, keys)
+        table = _with_delivery(table, services if _states_delivery(services, by) else None, kind)
         if kind == "problem":
             typical = table.groupby("theme")["shrunk_share"].transform("median")
             criticised = ((table["n_comments"] > 0) & (table["shrunk_share"] > typical)).to_numpy()
-            listed = (table["n_comments"] > 0) | (table["aspect_gap"] < 0)
+            listed = (table["n_comments"] > 0) | (table["aspect_gap"] < 0) | (table["delivery_points"] == 1.0)
             listed &= ~table["theme"].isin(POSITIVE_THEMES)
         else:
             listed = (table["n_comments"] > 0) | ((table["aspect_gap"] > 0) & ~criticised)
@@ -106,7 +116,8 @@ def priorities(coded: pd.DataFrame, services: pd.DataFrame | None = None, aspect
     table["small_n"] = table["n_group"] < min_comments
     table["few_comments"] = table["n_comments"] < FEW_COMMENTS
     columns = [*keys, "kind", "rank", "theme", "score", "n_group", "n_comments", "share", "prior_share",
-               "shrunk_share", "impact", "aspect_score", "aspect_own", "aspect_gap",
+               "shrunk_share", "impact", "aspect_score", "aspect_own", "aspect_gap", "delivery_form",
+               "delivery_form_line",
                *[f"pts_{c}" for c in COMPONENTS], *[f"w_{c}" for c in COMPONENTS], "missing", "few_comments",
                "small_n"]
     result = table[columns].reset_index(drop=True)
@@ -199,6 +210,30 @@ def _with_aspects(table: pd.DataFrame, aspect: pd.DataFrame, keys: list[str]) ->
     return table
 
 
+def _states_delivery(services: pd.DataFrame | None, by: str | None) -> bool:
+    """Whether the delivery component applies: groups are services and the services table has their forms."""
+    return by == "service_no" and services is not None and "delivery_form" in services.columns
+
+
+def _with_delivery(table: pd.DataFrame, services: pd.DataFrame | None, kind: str) -> pd.DataFrame:
+    """Adds the service's ``delivery_form`` (and its line) and ``delivery_points`` on its ``digitalisation``
+    problem row (``delivery_applies``: such a row); NaN elsewhere, and everywhere when the services table has no
+    delivery form."""
+    table = table.assign(delivery_form=None, delivery_form_line=pd.array([pd.NA] * len(table), dtype="Int64"),
+                         delivery_points=np.nan, delivery_applies=False)
+    if services is None or kind != "problem":
+        return table
+    forms = services.set_index("service_no")[["delivery_form", "delivery_form_line"]]
+    rows = (table["theme"] == DIGITAL_THEME).to_numpy()
+    table.loc[rows, "delivery_applies"] = True
+    found = forms.reindex(table.loc[rows, "service_no"].to_numpy())
+    table.loc[rows, "delivery_form"] = found["delivery_form"].to_numpy()
+    table.loc[rows, "delivery_form_line"] = found["delivery_form_line"].to_numpy()
+    table.loc[rows, "delivery_points"] = found["delivery_form"].map(DELIVERY_POINTS).to_numpy(dtype=float)
+    table["delivery_form_line"] = table["delivery_form_line"].astype("Int64")
+    return table
+
+
 def _score(table: pd.DataFrame, kind: str, weights: dict[str, float]) -> pd.DataFrame:
     """Component points, effective weights, ``missing`` and the combined ``score``."""
     sign = -1.0 if kind == "problem" else 1.0
@@ -206,9 +241,12 @@ def _score(table: pd.DataFrame, kind: str, weights: dict[str, float]) -> pd.Data
         "share": (table["shrunk_share"] / SCALES["share"]).clip(0, 1),
         "impact": (sign * table["impact"] / SCALES["impact"]).clip(0, 1),
         "aspect": (NEUTRAL + sign * table["aspect_gap"] / SCALES["aspect"]).clip(0, 1),
+        "delivery": table["delivery_points"],
     })
     present = points.notna()
-    missing = present.apply(lambda row: ",".join(c for c in COMPONENTS if not row[c]), axis=1)
+    applies = pd.DataFrame({c: True for c in COMPONENTS}, index=table.index)
+    applies["delivery"] = table["delivery_applies"]
+    missing = (~present & applies).apply(lambda row: ",".join(c for c in COMPONENTS if row[c]), axis=1)
     if present["aspect"].any():  # the analysis has aspect scores: a theme without one is neutral, not dropped
         points["aspect"] = points["aspect"].fillna(NEUTRAL)
         present = points.notna()

@@ -9,9 +9,9 @@ and nDCG@k (binary relevance). Rankings compared:
 
 - ``survey top k``: the same top k themes of the whole survey (complaints + suggestions) for every service;
 - ``service frequency``: each service's own complaint + suggestion count per theme (ties: survey-wide);
-- ``textmine``: :func:`textmine.insights.priority.priorities`, its prior weight and aspect weight fitted on
-  the labels (in-sample, the shipped defaults) and leave-one-service-out (each service ranked with the
-  parameters that do best on the other services: the honest figure).
+- ``textmine``: :func:`textmine.insights.priority.priorities`, its prior weight, aspect weight and delivery
+  weight fitted on the labels (in-sample, the shipped defaults) and leave-one-service-out (each service ranked
+  with the parameters that do best on the other services: the honest figure).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from textmine.insights.profile import theme_indicators
 DEFAULT_LABELS = Path("data/eval/report_conclusions.csv")
 PRIOR_GRID = (0.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 50.0)
 ASPECT_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+DELIVERY_GRID = (0.0, 0.25, 0.5, 1.0)
 K = 3
 
 Rankings = dict[int, list[str]]
@@ -113,9 +114,9 @@ def service_frequency(coded: pd.DataFrame) -> Rankings:
 
 
 def textmine_rankings(coded: pd.DataFrame, services: pd.DataFrame | None, aspects: pd.DataFrame | None,
-                      prior_weight: float, aspect_weight: float) -> Rankings:
+                      prior_weight: float, aspect_weight: float, delivery_weight: float) -> Rankings:
     """The problems of :func:`priorities` per service in rank order, share weight = 1 − aspect weight."""
-    weights = {**WEIGHTS, "share": 1.0 - aspect_weight, "aspect": aspect_weight}
+    weights = {**WEIGHTS, "share": 1.0 - aspect_weight, "aspect": aspect_weight, "delivery": delivery_weight}
     ranked = priorities(coded, services, aspects, weights=weights, prior_weight=prior_weight)
     problems = ranked[ranked["kind"] == "problem"].sort_values(["service_no", "rank"])
     return {int(s): group["theme"].tolist() for s, group in problems.groupby("service_no")}
@@ -127,6 +128,7 @@ class Fitted:
 
     prior_weight: float
     aspect_weight: float
+    delivery_weight: float
     in_sample: Scores
     loso: Scores
     loso_choices: pd.DataFrame
@@ -134,18 +136,20 @@ class Fitted:
 
 def fit_ranking(coded: pd.DataFrame, services: pd.DataFrame | None, aspects: pd.DataFrame | None,
                 reference: dict[int, list[str]], priors: Iterable[float] = PRIOR_GRID,
-                aspect_weights: Iterable[float] = ASPECT_GRID, k: int = K) -> Fitted:
-    """Grid-search k (prior weight) and the aspect weight for recall@k (then nDCG@k, then the simpler
-    parameters); leave-one-service-out: each held-out service is ranked with the parameters best on the rest."""
-    grid = list(product(priors, aspect_weights))
+                aspect_weights: Iterable[float] = ASPECT_GRID, delivery_weights: Iterable[float] = DELIVERY_GRID,
+                k: int = K) -> Fitted:
+    """Grid-search k (prior weight), the aspect weight and the delivery weight for recall@k (then nDCG@k, then
+    the simpler parameters); leave-one-service-out: each held-out service is ranked with the parameters best on
+    the rest."""
+    grid = list(product(priors, aspect_weights, delivery_weights))
     rankings = {params: textmine_rankings(coded, services, aspects, *params) for params in tqdm(grid, desc="grid")}
     labelled = [s for s, problems in reference.items() if problems]
 
-    def best(on: list[int]) -> tuple[float, float]:
+    def best(on: list[int]) -> tuple[float, float, float]:
         subset = {s: reference[s] for s in on}
-        def key(params: tuple[float, float]) -> tuple[float, float, float, float]:
+        def key(params: tuple[float, float, float]) -> tuple[float, float, float, float, float]:
             scores = score_rankings(rankings[params], subset, k)
-            return scores.recall, scores.ndcg, -params[1], -params[0]
+            return scores.recall, scores.ndcg, -params[2], -params[1], -params[0]
         return max(grid, key=key)
 
     chosen = best(labelled)
@@ -154,8 +158,9 @@ def fit_ranking(coded: pd.DataFrame, services: pd.DataFrame | None, aspects: pd.
     for service in labelled:
         params = best([s for s in labelled if s != service])
         held_out[service] = rankings[params].get(service, [])
-        choices.append({"service_no": service, "prior_weight": params[0], "aspect_weight": params[1]})
-    return Fitted(prior_weight=chosen[0], aspect_weight=chosen[1],
+        choices.append({"service_no": service, "prior_weight": params[0], "aspect_weight": params[1],
+                        "delivery_weight": params[2]})
+    return Fitted(prior_weight=chosen[0], aspect_weight=chosen[1], delivery_weight=chosen[2],
                   in_sample=score_rankings(rankings[chosen], reference, k),
                   loso=score_rankings(held_out, reference, k), loso_choices=pd.DataFrame(choices))
 
@@ -170,7 +175,8 @@ def evaluate_recommendations(coded: pd.DataFrame, services: pd.DataFrame | None,
         "service frequency (own complaint+suggestion counts)": score_rankings(service_frequency(coded), reference, k),
         "textmine, shipped weights": score_rankings(
             textmine_rankings(coded, services, aspects, PRIOR_WEIGHT,
-                              WEIGHTS["aspect"] / (WEIGHTS["share"] + WEIGHTS["aspect"])),
+                              WEIGHTS["aspect"] / (WEIGHTS["share"] + WEIGHTS["aspect"]),
+                              WEIGHTS["delivery"] / (WEIGHTS["share"] + WEIGHTS["aspect"])),
             reference, k),
         "textmine, fitted (in-sample)": fitted.in_sample,
         "textmine, leave-one-service-out": fitted.loso,
@@ -180,9 +186,10 @@ def evaluate_recommendations(coded: pd.DataFrame, services: pd.DataFrame | None,
                                  "services": s.services} for name, s in rows.items()}).T
     echo(table.round(3).to_string())
     echo(f"\nfitted on all labelled services: prior weight k = {fitted.prior_weight:g} comments, "
-         f"weights share {1 - fitted.aspect_weight:.2f} / aspect {fitted.aspect_weight:.2f} "
-         f"(impact {WEIGHTS['impact']:.2f} when per-comment ratings exist)")
-    spread = fitted.loso_choices[["prior_weight", "aspect_weight"]].value_counts().rename("held-out folds")
+         f"weights share {1 - fitted.aspect_weight:.2f} / aspect {fitted.aspect_weight:.2f} / delivery "
+         f"{fitted.delivery_weight:.2f} (impact {WEIGHTS['impact']:.2f} when per-comment ratings exist)")
+    spread = (fitted.loso_choices[["prior_weight", "aspect_weight", "delivery_weight"]].value_counts()
+              .rename("held-out folds"))
     echo("parameters chosen across the leave-one-service-out folds:\n" + spread.to_string())
     return table
 

@@ -34,6 +34,8 @@ class BriefItem:
     aspect_score: float | None
     aspect_own: float | None
     aspect_lines: list[int]
+    delivery_form: str | None
+    delivery_form_line: int | None
     score: float
     points: dict[str, float | None]
     weights: dict[str, float | None]

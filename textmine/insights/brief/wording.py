@@ -53,8 +53,11 @@ def item_lines(item: BriefItem, lang: str, templates: Templates) -> list[str]:
         lines.append(phrase("aspect_cited", lang, **values,
                             lines=", ".join(phrase("line", lang, line=n) for n in item.aspect_lines))
                      if item.aspect_lines else phrase("aspect", lang, **values))
+    if item.delivery_form:
+        lines.append(phrase(f"delivery_{item.delivery_form}", lang,
+                            line=phrase("line", lang, line=item.delivery_form_line)))
     terms = " + ".join(f"{number(item.weights[c])} × {number(item.points[c])} ({phrase(f'component_{c}', lang)})"
-                       for c in COMPONENTS if item.weights[c] is not None)
+                       for c in COMPONENTS if item.weights[c])
     lines.append(phrase("score", lang, score=number(item.score), terms=terms))
     return lines
 
