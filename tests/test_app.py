@@ -163,6 +163,14 @@ def test_services_page_card_matches_the_services_table(app: AppTest, store_path:
     assert _metric(app, "Орташа балл") == f"{avg:.2f}"
     assert _metric(app, "Респонденттер (N)") == str(n)
     assert _metric(app, "Рейтингтегі орны") == f"{rank} / {ranked}"
+    assert not any("Қызмет көрсету нысаны" in caption.value for caption in app.caption)  # service 1 states none
+
+
+def test_services_page_names_the_delivery_form_the_report_states(app: AppTest, store_path: Path) -> None:
+    number, line = _sql(store_path, "SELECT service_no, delivery_form_line FROM services "
+                                    "WHERE delivery_form = 'paper' ORDER BY service_no LIMIT 1")[0]
+    _page(app, "services").selectbox(key="sv_service").set_value(number).run()
+    assert f"Қызмет көрсету нысаны: тек қағаз түрінде (есеп, {line}-жол)" in [c.value for c in app.caption]
 
 
 def _found(at: AppTest) -> list[str]:

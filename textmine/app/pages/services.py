@@ -125,6 +125,9 @@ def _figures(ctx: Context, services: pd.DataFrame, number: int) -> None:
     cols[2].metric(ctx.t("satisfaction"), "—" if pd.isna(card["satisfaction_pct"]) else f"{card['satisfaction_pct']:.1f}",
                    _delta(card["satisfaction_pct"], card["prev_satisfaction_pct"]), help=ctx.t("vs_last_year"))
     cols[3].metric(ctx.t("rank"), "—" if pd.isna(card["rank"]) else f"{int(card['rank'])} / {rank_of(services)}")
+    if isinstance(card.get("delivery_form"), str):
+        line = ctx.t("report_line").format(line=int(card["delivery_form_line"]))
+        st.caption(f"{ctx.t('delivery_form')}: {ctx.t('delivery_' + card['delivery_form'])} ({line})")
     distribution = pd.DataFrame({"score": [1, 2, 3, 4, 5], "count": [card[f"n_{k}"] for k in range(1, 6)]}).dropna()
     if not distribution.empty:
         st.subheader(ctx.t("distribution"))
