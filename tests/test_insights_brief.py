@@ -106,6 +106,7 @@ def test_a_paper_only_service_s_brief_names_its_delivery_form_and_line(coded, ve
     text = brief_markdown(brief)
     assert templates.phrase("delivery_paper", lang, line=templates.phrase("line", lang, line=777)) in text
     assert f"({templates.phrase('component_delivery', lang)})" in text
+    assert templates.phrase("evidence_problem_none_delivery", lang) in text  # no comment: the form is the evidence
     assert brief.problems[0].delivery_form is None  # the other problems carry no delivery form
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 from textmine.ingest.report_layout import ReportLayout
 from textmine.ingest.report_structure import Section
 
-FORMS = ("paper", "electronic", "paper_and_electronic")
-
 
 def delivery_form(section: Section, lines: list[str], layout: ReportLayout) -> dict:
     """``delivery_form`` and ``delivery_form_line`` of a section (both None when it states no form): the first

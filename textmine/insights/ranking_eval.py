@@ -115,7 +115,8 @@ def service_frequency(coded: pd.DataFrame) -> Rankings:
 
 def textmine_rankings(coded: pd.DataFrame, services: pd.DataFrame | None, aspects: pd.DataFrame | None,
                       prior_weight: float, aspect_weight: float, delivery_weight: float) -> Rankings:
-    """The problems of :func:`priorities` per service in rank order, share weight = 1 − aspect weight."""
+    """The problems of :func:`priorities` per service in rank order, share weight = 1 − aspect weight (the
+    delivery weight relative to share + aspect = 1)."""
     weights = {**WEIGHTS, "share": 1.0 - aspect_weight, "aspect": aspect_weight, "delivery": delivery_weight}
     ranked = priorities(coded, services, aspects, weights=weights, prior_weight=prior_weight)
     problems = ranked[ranked["kind"] == "problem"].sort_values(["service_no", "rank"])

@@ -39,8 +39,9 @@ def percent(share: float) -> str:
 def item_lines(item: BriefItem, lang: str, templates: Templates) -> list[str]:
     """The numbers of a problem or strength as sentences, in order (plain text)."""
     phrase = templates.phrase
+    none = f"evidence_{item.kind}_none" + ("_delivery" if item.delivery_form == "paper" else "")
     lines = [phrase(f"evidence_{item.kind}", lang, n=item.n_comments, share=percent(item.share))
-             if item.n_comments else phrase(f"evidence_{item.kind}_none", lang)]
+             if item.n_comments else phrase(none, lang)]
     lines.append(phrase("shrunk_share", lang, prior=percent(item.prior_share), shrunk=percent(item.shrunk_share)))
     if item.few_comments and item.n_comments:
         lines.append(phrase("few_comments", lang, n=item.n_comments))
