@@ -87,10 +87,10 @@ def priorities(coded: pd.DataFrame, services: pd.DataFrame | None = None, aspect
     _check(coded, keys, weights, prior_weight)
     coded = coded.dropna(subset=keys).reset_index(drop=True)
     aspect = _aspect_scores(aspects, services, by)
+    forms = services if by == "service_no" and services is not None and "delivery_form" in services else None
     if theme_ids is None:
         found = {theme for themes in coded["themes"] for theme in split_themes(themes)}
-        delivery = {DIGITAL_THEME} if _states_delivery(services, by) else set()
-        theme_ids = sorted(found | set(aspect.columns) | delivery)
+        theme_ids = sorted(found | set(aspect.columns) | ({DIGITAL_THEME} if forms is not None else set()))
     indicators = theme_indicators(coded, theme_ids)
     rated = rating in coded.columns and coded[rating].notna().any()
     parts, criticised = [], None
@@ -99,7 +99,7 @@ def priorities(coded: pd.DataFrame, services: pd.DataFrame | None = None, aspect
         table = _shares(coded[keys], evidence, keys, prior_weight)
         table["impact"] = _impacts(coded, evidence, keys, rating) if rated else np.nan
         table = _with_aspects(table, aspect, keys)
-        table = _with_delivery(table, services if _states_delivery(services, by) else None, kind)
+        table = _with_delivery(table, forms if kind == "problem" else None)
         if kind == "problem":
             typical = table.groupby("theme")["shrunk_share"].transform("median")
             criticised = ((table["n_comments"] > 0) & (table["shrunk_share"] > typical)).to_numpy()
@@ -107,7 +107,7 @@ def priorities(coded: pd.DataFrame, services: pd.DataFrame | None = None, aspect
             listed &= ~table["theme"].isin(POSITIVE_THEMES)
         else:
             listed = (table["n_comments"] > 0) | ((table["aspect_gap"] > 0) & ~criticised)
-        parts.append(_score(table.assign(kind=kind), kind, weights)[listed])
+        parts.append(_score(table.assign(kind=kind), kind, weights, delivery=forms is not None)[listed])
     table = pd.concat(parts, ignore_index=True)
     table = table.assign(_generic=table["theme"].isin(POSITIVE_THEMES))
     table = table.sort_values([*keys, "kind", "score", "n_comments", "_generic", "theme"],
@@ -210,32 +210,22 @@ def _with_aspects(table: pd.DataFrame, aspect: pd.DataFrame, keys: list[str]) ->
     return table
 
 
-def _states_delivery(services: pd.DataFrame | None, by: str | None) -> bool:
-    """Whether the delivery component applies: groups are services and the services table has their forms."""
-    return by == "service_no" and services is not None and "delivery_form" in services.columns
+def _with_delivery(table: pd.DataFrame, services: pd.DataFrame | None) -> pd.DataFrame:
+    """Adds the service's ``delivery_form`` (and its line) and ``delivery_points`` on each ``digitalisation`` row
+    from ``services``' forms; NaN elsewhere, and everywhere without ``services``."""
+    if services is None:
+        return table.assign(delivery_form=None, delivery_form_line=pd.array([pd.NA] * len(table), dtype="Int64"),
+                            delivery_points=np.nan)
+    forms = services.set_index("service_no")
+    digital = table["theme"] == DIGITAL_THEME
+    form = table["service_no"].map(forms["delivery_form"]).where(digital)
+    line = table["service_no"].map(forms["delivery_form_line"]).where(digital).astype("Int64")
+    return table.assign(delivery_form=form, delivery_form_line=line, delivery_points=form.map(DELIVERY_POINTS))
 
 
-def _with_delivery(table: pd.DataFrame, services: pd.DataFrame | None, kind: str) -> pd.DataFrame:
-    """Adds the service's ``delivery_form`` (and its line) and ``delivery_points`` on its ``digitalisation``
-    problem row (``delivery_applies``: such a row); NaN elsewhere, and everywhere when the services table has no
-    delivery form."""
-    table = table.assign(delivery_form=None, delivery_form_line=pd.array([pd.NA] * len(table), dtype="Int64"),
-                         delivery_points=np.nan, delivery_applies=False)
-    if services is None or kind != "problem":
-        return table
-    forms = services.set_index("service_no")[["delivery_form", "delivery_form_line"]]
-    rows = (table["theme"] == DIGITAL_THEME).to_numpy()
-    table.loc[rows, "delivery_applies"] = True
-    found = forms.reindex(table.loc[rows, "service_no"].to_numpy())
-    table.loc[rows, "delivery_form"] = found["delivery_form"].to_numpy()
-    table.loc[rows, "delivery_form_line"] = found["delivery_form_line"].to_numpy()
-    table.loc[rows, "delivery_points"] = found["delivery_form"].map(DELIVERY_POINTS).to_numpy(dtype=float)
-    table["delivery_form_line"] = table["delivery_form_line"].astype("Int64")
-    return table
-
-
-def _score(table: pd.DataFrame, kind: str, weights: dict[str, float]) -> pd.DataFrame:
-    """Component points, effective weights, ``missing`` and the combined ``score``."""
+def _score(table: pd.DataFrame, kind: str, weights: dict[str, float], delivery: bool) -> pd.DataFrame:
+    """Component points, effective weights, ``missing`` and the combined ``score``; ``delivery``: the services
+    have delivery forms (the component applies to their ``digitalisation`` problems)."""
     sign = -1.0 if kind == "problem" else 1.0
     points = pd.DataFrame({
         "share": (table["shrunk_share"] / SCALES["share"]).clip(0, 1),
@@ -245,7 +235,7 @@ def _score(table: pd.DataFrame, kind: str, weights: dict[str, float]) -> pd.Data
     })
     present = points.notna()
     applies = pd.DataFrame({c: True for c in COMPONENTS}, index=table.index)
-    applies["delivery"] = table["delivery_applies"]
+    applies["delivery"] = delivery and kind == "problem" and (table["theme"] == DIGITAL_THEME)
     missing = (~present & applies).apply(lambda row: ",".join(c for c in COMPONENTS if row[c]), axis=1)
     if present["aspect"].any():  # the analysis has aspect scores: a theme without one is neutral, not dropped
         points["aspect"] = points["aspect"].fillna(NEUTRAL)
