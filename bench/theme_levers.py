@@ -22,8 +22,8 @@ seeds (docs/themes.md). Levers:
 - ``knn_blend``: the same with a distance-weighted vote of the 15 nearest comments (cosine of the vectors);
 - ``thresholds_on_real``: thresholds chosen on the real training rows only (not the written ones).
 
-Prints micro-F1 over the required themes per language variant and the share of comments with a required
-gold theme given no theme. Embeds what the store's vector cache lacks, as ``textmine eval`` does.
+Prints, per language variant, micro-F1 over the required themes and the share of comments with a required
+gold theme given no theme (``Evaluation.summary``, as ``textmine eval themes``). Embeds what the store's vector cache lacks, as ``textmine eval`` does.
 """
 
 from __future__ import annotations
@@ -35,15 +35,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 from tqdm import tqdm
 
-from textmine.classify.model import best_margin, best_thresholds, rescale_to_threshold, with_margin
+from textmine.classify.evaluate import Evaluation
+from textmine.classify.model import best_margin, best_thresholds, rescale_to_threshold, theme_heads, with_margin
 from textmine.classify.taxonomy import REQUIRED_THEMES
 from textmine.classify.train import MARGIN_EXEMPT
 
@@ -62,13 +61,15 @@ class Data:
     truth: np.ndarray
     themes: list[str]
     features: sparse.csr_matrix
-    query_features: sparse.csr_matrix
+    embedding_weight: float  # the vector block's weight in ``features``
+    query_features: sparse.csr_matrix | None  # the same with ``query:`` vectors, when asked for
     vectors: np.ndarray
     lexicon_counts: np.ndarray
 
 
-def load() -> Data:
-    """Labels, vectors (through the store's cache) and the shipped features fitted once on all rows."""
+def load(with_query: bool) -> Data:
+    """Labels, vectors (through the store's cache) and the shipped features fitted once on all rows; the same
+    features over ``query:`` vectors too when ``with_query``."""
     from textmine.classify.codebook import current_labels
     from textmine.classify.features import feature_frame, text_and_meaning
     from textmine.classify.labels import load_labelled
@@ -83,21 +84,20 @@ def load() -> Data:
     texts = labelled["text"].tolist()
     with Store() as store:
         passage = embed_with_cache(store, embedder, texts)
-        query = embed_with_cache(store, embedder, texts, kind="query")
+        query = embed_with_cache(store, embedder, texts, kind="query") if with_query else None
     blocks = text_and_meaning(passage.shape[1], lexicon=taxonomy.lexicon_data())
     features = blocks.fit_transform(feature_frame(texts, passage)).tocsr()
-    query_features = blocks.transform(feature_frame(texts, query)).tocsr()
+    query_features = None if query is None else blocks.transform(feature_frame(texts, query)).tocsr()
     lexicon_counts = blocks.named_transformers_["lexicon"].transform(labelled[["text"]]).toarray()
     truth = MultiLabelBinarizer(classes=taxonomy.theme_ids).fit_transform(labelled["themes"])
-    return Data(labelled, truth, list(taxonomy.theme_ids), features, query_features, passage, lexicon_counts)
+    return Data(labelled, truth, list(taxonomy.theme_ids), features, blocks.transformer_weights["meaning"],
+                query_features, passage, lexicon_counts)
 
 
 def logistic(features: sparse.csr_matrix, truth: np.ndarray, C: float = 8.0) -> Factory:
     """The shipped heads' learner on ``features``."""
     def fit(rows: np.ndarray) -> Predictor:
-        heads = OneVsRestClassifier(LogisticRegression(C=C, class_weight="balanced", max_iter=3000,
-                                                       solver="liblinear", random_state=0))
-        heads.fit(features[rows], truth[rows])
+        heads = theme_heads(C).fit(features[rows], truth[rows])
         return lambda test: heads.predict_proba(features[test])
     return fit
 
@@ -124,9 +124,9 @@ def neighbours(data: Data) -> Factory:
 
 
 def with_embedding_weight(data: Data, weight: float) -> sparse.csr_matrix:
-    """The shipped features with the vector block (the last columns, weight 2 as shipped) re-weighted."""
+    """The shipped features with the vector block (the last columns) re-weighted."""
     scale = np.ones(data.features.shape[1])
-    scale[-data.vectors.shape[1]:] = weight / 2.0
+    scale[-data.vectors.shape[1]:] = weight / data.embedding_weight
     return (data.features @ sparse.diags(scale)).tocsr()
 
 
@@ -175,16 +175,12 @@ class Harness:
             scores = rescale_to_threshold(sum(share * oof[k][1] for share, oof in parts), thresholds)
             rows.append(test)
             assigned.append(with_margin(scores, np.where(exempt, np.inf, margin)))
-        test_rows, predicted = np.concatenate(rows), np.vstack(assigned)
-        gold = truth[test_rows][:, required].astype(bool)
-        found = predicted[:, required].astype(bool)
-        variants = self.data.labelled["variant"].to_numpy()[test_rows]
-        result = {}
-        for variant in sorted(set(variants)):
-            mine = variants == variant
-            result[variant] = 2 * (gold[mine] & found[mine]).sum() / max(gold[mine].sum() + found[mine].sum(), 1)
-        result["no_theme_share"] = (gold.any(axis=1) & ~predicted.any(axis=1)).sum() / max(gold.any(axis=1).sum(), 1)
-        return result
+        test_rows = np.concatenate(rows)
+        evaluation = Evaluation(self.data.labelled.iloc[test_rows].reset_index(drop=True), themes, truth[test_rows],
+                                {"lever": np.vstack(assigned)}, {}, {})
+        summary = evaluation.summary().set_index("variant").sort_index()
+        return {**summary["micro_f1_required"].to_dict(),
+                **summary["no_theme_share"].rename(lambda variant: f"no_theme {variant}").to_dict()}
 
 
 def run_lever(harness: Harness, lever: str) -> dict[str, float]:
@@ -215,8 +211,9 @@ def main() -> None:
     parser.add_argument("--outer-seed", type=int, default=0)
     parser.add_argument("--levers", default=DEFAULT_LEVERS)
     args = parser.parse_args()
-    harness = Harness(load(), args.evaluate, args.outer_seed)
-    table = pd.DataFrame({lever: run_lever(harness, lever) for lever in args.levers.split(",")}).T
+    levers = args.levers.split(",")
+    harness = Harness(load(with_query="query_prefix" in levers), args.evaluate, args.outer_seed)
+    table = pd.DataFrame({lever: run_lever(harness, lever) for lever in levers}).T
     print(f"micro-F1 over {', '.join(REQUIRED_THEMES)} on {args.evaluate} (outer seed {args.outer_seed}):")
     print(table.round(4).to_string())
 

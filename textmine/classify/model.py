@@ -83,6 +83,12 @@ def best_margin(y_true: np.ndarray, scores: np.ndarray, columns: list[int] | Non
     return float(best)
 
 
+def theme_heads(C: float = 8.0, random_state: int = 0) -> OneVsRestClassifier:
+    """The trained heads' learner: one class-balanced logistic regression per theme."""
+    return OneVsRestClassifier(LogisticRegression(C=C, class_weight="balanced", max_iter=3000, solver="liblinear",
+                                                  random_state=random_state))
+
+
 class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label theme heads trained on analyst-labelled comments."""
 
@@ -110,11 +116,9 @@ class TrainedThemeClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     def _pipeline(self) -> Pipeline:
-        head = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000, solver="liblinear",
-                                  random_state=self.random_state)
         features = text_and_meaning(self.dim, self.embedding_weight, lexicon=self.lexicon,
                                     lexicon_weight=self.lexicon_weight, word_weight=self.word_weight)
-        return Pipeline([("features", features), ("heads", OneVsRestClassifier(head))])
+        return Pipeline([("features", features), ("heads", theme_heads(self.C, self.random_state))])
 
     def fit(self, X: pd.DataFrame, Y: np.ndarray, groups: np.ndarray | None = None,
             calibrate_on: np.ndarray | None = None) -> TrainedThemeClassifier:
