@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/theme_levers.py [--set kzgov|seed] [--outer-seed 0]
         [--levers shipped,query_prefix,C=3,embedding_weight=3,mlp_blend,knn_blend,thresholds_on_real]
+    .venv/bin/python bench/theme_levers.py --levers set_share=0,set_share=0.25,set_share=0.5,shipped
 
 Same folds as ``textmine eval themes`` (``GroupKFold(5, shuffle=True, random_state=outer seed)`` over the set's
 groups; every fold trains on all other rows, written comments included, never scored), the shipped features
@@ -20,7 +21,9 @@ seeds (docs/themes.md). Levers:
 - ``mlp_blend``: 0.2 × a one-hidden-layer network (256 units) on the vector and the lexicon counts, blended
   with 0.8 × the shipped heads' probabilities before thresholds;
 - ``knn_blend``: the same with a distance-weighted vote of the 15 nearest comments (cosine of the vectors);
-- ``thresholds_on_real``: thresholds chosen on the real training rows only (not the written ones).
+- ``thresholds_on_real``: thresholds chosen on the real training rows only (not the written ones);
+- ``set_share=x``: a learning curve point: each fold trains on only a share x of the set's own training groups
+  (the same seeded draw of groups for every lever), the other origins all kept; scored on the same test folds.
 
 Prints, per language variant, micro-F1 over the required themes and the share of comments with a required
 gold theme given no theme (``Evaluation.summary``, as ``textmine eval themes``). Embeds what the store's vector cache lacks, as ``textmine eval`` does.
@@ -29,6 +32,7 @@ gold theme given no theme (``Evaluation.summary``, as ``textmine eval themes``).
 from __future__ import annotations
 
 import argparse
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -145,7 +149,23 @@ class Harness:
                       for train, test in splitter.split(scored, groups=groups[scored])]
         self.groups = groups
         self.real = origin != "written"
+        self.scored_origin = origin == evaluate
         self._cache: dict[str, OutOfFold] = {}
+
+    def thinned(self, share: float) -> Harness:
+        """The same test folds, each fold's training rows keeping only ``share`` of the set's own groups (a seeded
+        draw) and every row of the other origins."""
+        if not 0 <= share <= 1:
+            raise SystemExit(f"set_share must be between 0 and 1, got {share}")
+        thinned = copy.copy(self)
+        thinned.folds = []
+        for train, test in self.folds:
+            own = np.unique(self.groups[train][self.scored_origin[train]])
+            kept = np.random.default_rng(0).permutation(own)[:round(share * len(own))]
+            keep = ~self.scored_origin[train] | np.isin(self.groups[train], kept)
+            thinned.folds.append((train[keep], test))
+        thinned._cache = {}
+        return thinned
 
     def out_of_fold(self, name: str, factory: Factory) -> OutOfFold:
         """Per outer fold: grouped inner 3-fold predictions on its training rows, and its test predictions."""
@@ -186,6 +206,9 @@ class Harness:
 def run_lever(harness: Harness, lever: str) -> dict[str, float]:
     """Score one lever (module doc)."""
     data = harness.data
+    if lever.startswith("set_share="):
+        thinned = harness.thinned(float(lever.split("=")[1]))
+        return thinned.score([(1.0, thinned.out_of_fold(lever, logistic(data.features, data.truth)))])
     shipped = harness.out_of_fold("shipped", logistic(data.features, data.truth))
     if lever == "shipped":
         return harness.score([(1.0, shipped)])
@@ -201,7 +224,8 @@ def run_lever(harness: Harness, lever: str) -> dict[str, float]:
     extra = {"mlp_blend": network, "knn_blend": neighbours}
     if lever in extra:
         return harness.score([(1 - BLEND_SHARE, shipped), (BLEND_SHARE, harness.out_of_fold(lever, extra[lever](data)))])
-    raise SystemExit(f"unknown lever {lever!r}: choose from {DEFAULT_LEVERS} (any C=x, embedding_weight=x)")
+    raise SystemExit(f"unknown lever {lever!r}: choose from {DEFAULT_LEVERS} (any C=x, embedding_weight=x, "
+                     f"set_share=x)")
 
 
 def main() -> None:
