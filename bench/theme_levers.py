@@ -23,7 +23,8 @@ seeds (docs/themes.md). Levers:
 - ``knn_blend``: the same with a distance-weighted vote of the 15 nearest comments (cosine of the vectors);
 - ``thresholds_on_real``: thresholds chosen on the real training rows only (not the written ones);
 - ``set_share=x``: a learning curve point: each fold trains on only a share x of the set's own training groups
-  (the same seeded draw of groups for every lever), the other origins all kept; scored on the same test folds.
+  (one seeded order of them per fold, so a smaller share's groups are within a larger one's), the other origins
+  all kept; scored on the same test folds.
 
 Prints, per language variant, micro-F1 over the required themes and the share of comments with a required
 gold theme given no theme (``Evaluation.summary``, as ``textmine eval themes``). Embeds what the store's vector cache lacks, as ``textmine eval`` does.
