@@ -43,9 +43,10 @@ def annotated(coded: pd.DataFrame) -> pd.DataFrame:
     seed = labels[labels["origin"] == "seed"].drop_duplicates("text").set_index("text")
     found = coded["text"].isin(seed.index)
     print(f"annotators' labels found for {found.sum()} of {len(coded)} quotes")
+    matched = seed.loc[coded.loc[found, "text"]]
     result = coded.copy()
-    result.loc[found, "themes"] = [";".join(t) for t in seed.loc[coded.loc[found, "text"], "themes"]]
-    result.loc[found, "polarity"] = seed.loc[coded.loc[found, "text"], "polarity"].to_numpy()
+    result.loc[found, "themes"] = [";".join(t) for t in matched["themes"]]
+    result.loc[found, "polarity"] = matched["polarity"].to_numpy()
     return result
 
 
